@@ -1,0 +1,83 @@
+import crypto from 'node:crypto';
+import compress from '@fastify/compress';
+import formbody from '@fastify/formbody';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import underPressure from '@fastify/under-pressure';
+import Fastify from 'fastify';
+import { createAuthorityResolver } from './authorities/service.ts';
+import { concernRoutes } from './concerns/routes.tsx';
+import { healthRoutes } from './health/routes.ts';
+import { officeRoutes } from './offices/routes.tsx';
+import type { Config } from './platform/config.ts';
+import type { Db } from './platform/db/database.ts';
+import { statusOf } from './platform/http/errors.ts';
+import { registerSecurityHeaders } from './platform/http/security.ts';
+import { loggerOptions } from './platform/log.ts';
+import { PUBLIC_DIR } from './platform/ui/assets.ts';
+import { errorPage } from './portal/errors.tsx';
+import { portalRoutes } from './portal/routes.tsx';
+
+export type AppDeps = { config: Config; db: Db };
+
+/** The composition root: platform plugins first, then every feature's routes. */
+export async function buildApp({ config, db }: AppDeps) {
+  const app = Fastify({
+    logger: loggerOptions(config.logLevel),
+    genReqId: () => crypto.randomUUID(),
+    trustProxy: config.env === 'production',
+    bodyLimit: 64 * 1024,
+    routerOptions: { maxParamLength: 200 },
+    // Malformed URLs (bad percent-encoding) are simply pages that do not exist.
+    frameworkErrors: (_error, request, reply) => errorPage(request, reply, 404),
+  });
+
+  app.decorateRequest('authority', null);
+
+  await registerSecurityHeaders(app);
+  await app.register(underPressure, {
+    maxEventLoopDelay: 1000,
+    maxEventLoopUtilization: 0.98,
+    retryAfter: 10,
+  });
+  await app.register(rateLimit, {
+    max: config.rateLimitPerMinute,
+    timeWindow: '1 minute',
+    errorResponseBuilder: (_request, context) => ({
+      statusCode: context.statusCode,
+      code: 'TOO_MANY_REQUESTS',
+      message: 'too many requests',
+    }),
+  });
+  await app.register(compress, { encodings: ['br', 'gzip'], threshold: 512 });
+  await app.register(formbody);
+  await app.register(fastifyStatic, {
+    root: PUBLIC_DIR,
+    prefix: '/assets/',
+    // URLs carry a content hash (see assetUrl), so a file never changes under its URL.
+    immutable: true,
+    maxAge: '365d',
+  });
+
+  const resolveAuthority = createAuthorityResolver(db, config.defaultAuthority);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    if (request.url.startsWith('/assets/') || request.url === '/health' || request.url === '/ready')
+      return;
+    request.authority = (await resolveAuthority(request.hostname)) ?? null;
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    const status = statusOf(error);
+    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    return errorPage(request, reply, status);
+  });
+  app.setNotFoundHandler((request, reply) => errorPage(request, reply, 404));
+
+  const deps = { db, baseUrl: config.baseUrl };
+  await app.register(healthRoutes, deps);
+  await app.register(portalRoutes, deps);
+  await app.register(concernRoutes, deps);
+  await app.register(officeRoutes, deps);
+  return app;
+}

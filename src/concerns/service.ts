@@ -1,0 +1,115 @@
+import type { Db } from '../platform/db/database.ts';
+import {
+  resolveTexts,
+  type ResolvedText,
+  type TranslationState,
+} from '../platform/i18n/content.ts';
+import { LANGUAGES, languageChain } from '../platform/i18n/languages.ts';
+import type { TextInput } from '../platform/db/translatable.ts';
+import {
+  countConcernTranslations,
+  findConcern,
+  listConcerns,
+  searchConcernIds,
+  selectConcernTexts,
+  upsertConcern,
+  upsertConcernTexts,
+  type ConcernInput,
+} from './repository.ts';
+
+export const CONCERN_FIELDS = [
+  'title',
+  'summary',
+  'audience',
+  'documents',
+  'fee',
+  'duration',
+  'legal_basis_note',
+] as const;
+export type ConcernField = (typeof CONCERN_FIELDS)[number];
+
+export type Concern = {
+  id: string;
+  leikaKey: string | null;
+  legalBasis: string;
+  texts: Partial<Record<ConcernField, ResolvedText>>;
+  state: TranslationState;
+};
+
+async function withTexts(
+  db: Db,
+  authorityId: string,
+  rows: readonly { id: string; leikaKey: string | null; legalBasis: string }[],
+  lang: string,
+): Promise<Concern[]> {
+  const texts = await selectConcernTexts(
+    db,
+    authorityId,
+    rows.map((r) => r.id),
+    languageChain(lang),
+  );
+  return rows.map((row) => {
+    const resolved = resolveTexts(
+      texts.filter((t) => t.id === row.id),
+      CONCERN_FIELDS,
+      lang,
+    );
+    return { ...row, ...resolved };
+  });
+}
+
+export async function listConcernsIn(db: Db, authorityId: string, lang: string) {
+  return withTexts(db, authorityId, await listConcerns(db, authorityId), lang);
+}
+
+export async function getConcern(db: Db, authorityId: string, id: string, lang: string) {
+  const row = await findConcern(db, authorityId, id);
+  if (!row) return undefined;
+  const [concern] = await withTexts(db, authorityId, [row], lang);
+  return concern;
+}
+
+/** Searches the reader's language and its fallbacks, as those are the texts they see. */
+export async function searchConcerns(db: Db, authorityId: string, query: string, lang: string) {
+  const ids = await searchConcernIds(db, authorityId, query, languageChain(lang));
+  if (ids.length === 0) return [];
+  const all = await listConcerns(db, authorityId);
+  const rows = ids.flatMap((id) => all.filter((c) => c.id === id));
+  return withTexts(db, authorityId, rows, lang);
+}
+
+/** The documents field holds one document per line. */
+export const documentList = (text: ResolvedText | undefined) =>
+  (text?.text ?? '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+
+export async function saveConcern(
+  db: Db,
+  authorityId: string,
+  concern: ConcernInput,
+  texts: readonly TextInput[],
+) {
+  await db.transaction().execute(async (tx) => {
+    await upsertConcern(tx, authorityId, concern);
+    const sources = new Map(
+      texts.filter((t) => t.lang === 'de').map((t) => [`${t.id}\u0000${t.field}`, t.text]),
+    );
+    // Translations are hashed against the German text already stored where this call
+    // brings none (e.g. when only a translation is updated).
+    const stored = await selectConcernTexts(tx, authorityId, [concern.id], ['de']);
+    for (const row of stored) {
+      const key = `${row.id}\u0000${row.field}`;
+      if (!sources.has(key)) sources.set(key, row.text);
+    }
+    await upsertConcernTexts(tx, authorityId, texts, sources);
+  });
+}
+
+export const concernTranslationReport = (db: Db, authorityId: string) =>
+  countConcernTranslations(
+    db,
+    authorityId,
+    LANGUAGES.map((l) => l.code).filter((code) => code !== 'de'),
+  );

