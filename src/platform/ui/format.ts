@@ -6,13 +6,14 @@ export function weekdayName(tag: string, isoWeekday: number): string {
   return new Intl.DateTimeFormat(tag, { weekday: 'long', timeZone: 'UTC' }).format(date);
 }
 
-/** A wall-clock time such as '08:30:00' in the reader's locale. */
+/** A wall-clock time such as '08:30:00' in the reader's locale, on the 24-hour clock used in Germany. */
 export function formatTime(tag: string, time: string): string {
   const [hours = 0, minutes = 0] = time.split(':').map(Number);
   const date = new Date(Date.UTC(2024, 0, 1, hours, minutes));
   return new Intl.DateTimeFormat(tag, {
     hour: '2-digit',
     minute: '2-digit',
+    hourCycle: 'h23',
     timeZone: 'UTC',
   }).format(date);
 }
