@@ -6,10 +6,12 @@ export function ConcernList({
   ctx,
   concerns,
   headingLevel = 2,
+  withSummary = true,
 }: {
   ctx: PageContext;
   concerns: Concern[];
   headingLevel?: 2 | 3;
+  withSummary?: boolean;
 }) {
   const Heading = headingLevel === 2 ? 'h2' : 'h3';
   return (
@@ -21,7 +23,7 @@ export function ConcernList({
               <Text ctx={ctx} value={concern.texts.title} />
             </a>
           </Heading>
-          <Text ctx={ctx} value={concern.texts.summary} as="p" />
+          {withSummary && <Text ctx={ctx} value={concern.texts.summary} as="p" />}
         </li>
       ))}
     </ul>

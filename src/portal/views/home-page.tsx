@@ -47,7 +47,7 @@ export function HomePage({ ctx, city, concerns, offices }: Props) {
       <section aria-labelledby="concerns-heading">
         <h2 id="concerns-heading">{t('home.concernsHeading')}</h2>
         <TranslationNotice ctx={ctx} state={mergeStates(concerns.map((c) => c.state))} />
-        <ConcernList ctx={ctx} concerns={concerns} headingLevel={3} />
+        <ConcernList ctx={ctx} concerns={concerns} headingLevel={3} withSummary={false} />
         <p>
           <a href={href(ctx, '/concerns')}>{t('home.allConcerns')}</a>
         </p>

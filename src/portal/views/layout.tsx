@@ -95,7 +95,7 @@ function LanguageSwitcher({ ctx }: { ctx: PageContext }) {
     <details class="language-switcher">
       <summary>
         <span class="visually-hidden">{ctx.t('layout.chooseLanguage')}: </span>
-        <span aria-hidden="true">🌐 </span>
+        <GlobeIcon />
         {ctx.lang.endonym}
       </summary>
       <ul>
@@ -114,5 +114,19 @@ function LanguageSwitcher({ ctx }: { ctx: PageContext }) {
         ))}
       </ul>
     </details>
+  );
+}
+
+function GlobeIcon() {
+  return (
+    <svg class="icon" aria-hidden="true" viewBox="0 0 24 24" width="18" height="18">
+      <circle cx="12" cy="12" r="9.5" fill="none" stroke="currentColor" stroke-width="2" />
+      <path
+        d="M2.5 12h19M12 2.5c3 3 3 16 0 19M12 2.5c-3 3-3 16 0 19"
+        fill="none"
+        stroke="currentColor"
+        stroke-width="2"
+      />
+    </svg>
   );
 }
