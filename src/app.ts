@@ -1,11 +1,18 @@
 import crypto from 'node:crypto';
 import compress from '@fastify/compress';
+import cookie from '@fastify/cookie';
+import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import underPressure from '@fastify/under-pressure';
 import Fastify from 'fastify';
+import { appointmentApi } from './appointments/api.ts';
+import { appointmentRoutes } from './appointments/routes.tsx';
 import { createAuthorityResolver } from './authorities/service.ts';
+import { outboxRoutes } from './dev/routes.tsx';
+import { staffRoutes } from './staff/routes.tsx';
+import { systemClock, type Clock } from './platform/clock.ts';
 import { concernRoutes } from './concerns/routes.tsx';
 import { healthRoutes } from './health/routes.ts';
 import { officeRoutes } from './offices/routes.tsx';
@@ -15,13 +22,13 @@ import { statusOf } from './platform/http/errors.ts';
 import { registerSecurityHeaders } from './platform/http/security.ts';
 import { loggerOptions } from './platform/log.ts';
 import { PUBLIC_DIR } from './platform/ui/assets.ts';
-import { errorPage } from './portal/errors.tsx';
+import { apiError, errorPage } from './portal/errors.tsx';
 import { portalRoutes } from './portal/routes.tsx';
 
-export type AppDeps = { config: Config; db: Db };
+export type AppDeps = { config: Config; db: Db; clock?: Clock };
 
 /** The composition root: platform plugins first, then every feature's routes. */
-export async function buildApp({ config, db }: AppDeps) {
+export async function buildApp({ config, db, clock = systemClock }: AppDeps) {
   const app = Fastify({
     logger: loggerOptions(config.logLevel),
     genReqId: () => crypto.randomUUID(),
@@ -29,7 +36,10 @@ export async function buildApp({ config, db }: AppDeps) {
     bodyLimit: 64 * 1024,
     routerOptions: { maxParamLength: 200 },
     // Malformed URLs (bad percent-encoding) are simply pages that do not exist.
-    frameworkErrors: (_error, request, reply) => errorPage(request, reply, 404),
+    frameworkErrors: (_error, request, reply) =>
+      request.url.startsWith('/api/')
+        ? apiError(request, reply, 404)
+        : errorPage(request, reply, 404),
   });
 
   app.decorateRequest('authority', null);
@@ -51,6 +61,14 @@ export async function buildApp({ config, db }: AppDeps) {
   });
   await app.register(compress, { encodings: ['br', 'gzip'], threshold: 512 });
   await app.register(formbody);
+  const secure = config.baseUrl.startsWith('https://');
+  await app.register(cookie, {
+    secret: config.sessionSecret ?? crypto.randomBytes(32).toString('hex'),
+  });
+  await app.register(csrf, {
+    sessionPlugin: '@fastify/cookie',
+    cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/', secure },
+  });
   await app.register(fastifyStatic, {
     root: PUBLIC_DIR,
     prefix: '/assets/',
@@ -70,14 +88,29 @@ export async function buildApp({ config, db }: AppDeps) {
   app.setErrorHandler((error, request, reply) => {
     const status = statusOf(error);
     if (status >= 500) request.log.error({ err: error }, 'request failed');
+    if (request.url.startsWith('/api/')) return apiError(request, reply, status);
     return errorPage(request, reply, status);
   });
-  app.setNotFoundHandler((request, reply) => errorPage(request, reply, 404));
+  app.setNotFoundHandler((request, reply) =>
+    request.url.startsWith('/api/')
+      ? apiError(request, reply, 404)
+      : errorPage(request, reply, 404),
+  );
 
-  const deps = { db, baseUrl: config.baseUrl };
+  const deps = {
+    db,
+    baseUrl: config.baseUrl,
+    clock,
+    secureCookies: secure,
+    bookingRateLimit: config.bookingRateLimitPerMinute,
+  };
   await app.register(healthRoutes, deps);
   await app.register(portalRoutes, deps);
   await app.register(concernRoutes, deps);
   await app.register(officeRoutes, deps);
+  await app.register(appointmentRoutes, deps);
+  await app.register(appointmentApi, deps);
+  await app.register(staffRoutes, deps);
+  if (config.env !== 'production' && !config.smtp.host) await app.register(outboxRoutes, deps);
   return app;
 }

@@ -1,7 +1,13 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { buildApp } from './app.ts';
 import { countAuthorities } from './authorities/repository.ts';
+import { listAuthorities } from './authorities/service.ts';
+import { startJobs } from './jobs.ts';
+import { systemClock } from './platform/clock.ts';
 import { concernTranslationReport } from './concerns/service.ts';
 import { seedDemo } from './demo/seed.ts';
 import { ConfigError, loadConfig, type Config } from './platform/config.ts';
@@ -42,6 +48,7 @@ async function start(config: Config) {
     if (closing) return;
     closing = true;
     log.info({ signal }, 'shutting down');
+    stopJobs?.();
     await app?.close();
     await connection.close();
     process.exit(0);
@@ -54,15 +61,24 @@ async function start(config: Config) {
   }
 
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
+  let stopJobs: (() => void) | undefined;
   try {
     const applied = await migrateToLatest(connection.db);
     if (applied.length > 0) log.info({ applied }, 'migrations applied');
     if ((await countAuthorities(connection.db)) === 0) {
-      await seedDemo(connection.db);
+      const seeded = await seedDemo(connection.db);
       log.info('empty database: demo authority Musterstadt loaded');
+      reportStaffLogin(config, seeded);
     }
     app = await buildApp({ config, db: connection.db });
     await app.listen({ port: config.port, host: config.host });
+    stopJobs = startJobs({
+      db: connection.db,
+      config,
+      clock: systemClock,
+      log,
+      authorities: () => listAuthorities(connection.db),
+    });
   } catch (error) {
     await app?.close();
     await connection.close();
@@ -71,6 +87,26 @@ async function start(config: Config) {
     }
     throw error;
   }
+}
+
+/** Without SESSION_SECRET, a secret kept in the data directory signs cookies across restarts. */
+function withSessionSecret(config: Config): Config {
+  if (config.sessionSecret) return config;
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  const file = path.join(config.dataDir, 'session-secret');
+  if (!fs.existsSync(file))
+    fs.writeFileSync(file, crypto.randomBytes(32).toString('hex'), { mode: 0o600 });
+  return { ...config, sessionSecret: fs.readFileSync(file, 'utf8').trim() };
+}
+
+/** The demo staff password is random; it is written beside the data, never into the repository. */
+function reportStaffLogin(config: Config, login: { staffUsername: string; staffPassword: string }) {
+  const file = path.join(config.dataDir, 'staff-demo-login.txt');
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  fs.writeFileSync(file, `${login.staffUsername}\n${login.staffPassword}\n`, { mode: 0o600 });
+  console.log(
+    `Staff demo login (user "${login.staffUsername}") written to ${file}; sign in at /staff/login`,
+  );
 }
 
 async function main(argv: string[]) {
@@ -86,7 +122,7 @@ async function main(argv: string[]) {
   }
   const problems = checkLanguageTable();
   if (problems.length > 0) throw new ConfigError(`Language table:\n  ${problems.join('\n  ')}`);
-  const config = loadConfig(process.env);
+  const config = withSessionSecret(loadConfig(process.env));
 
   switch (command) {
     case 'start':
@@ -95,7 +131,7 @@ async function main(argv: string[]) {
       return withDatabase(config, async () => console.log('database is up to date'));
     case 'seed':
       return withDatabase(config, async ({ db }) => {
-        await seedDemo(db);
+        reportStaffLogin(config, await seedDemo(db));
         console.log('demo authority musterstadt loaded');
       });
     case 'translations':

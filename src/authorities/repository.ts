@@ -9,6 +9,7 @@ export type Authority = {
   accessibilityStatementDate: string;
   conciliationUrl: string;
   phone: string | null;
+  timeZone: string;
 };
 
 export async function findAuthorityByHost(db: Db, host: string): Promise<Authority | undefined> {
@@ -33,6 +34,7 @@ const columns = [
   'a.accessibility_statement_date as accessibilityStatementDate',
   'a.conciliation_url as conciliationUrl',
   'a.phone',
+  'a.time_zone as timeZone',
 ] as const;
 
 export async function countAuthorities(db: Db): Promise<number> {
@@ -43,7 +45,11 @@ export async function countAuthorities(db: Db): Promise<number> {
   return Number(row.n);
 }
 
-export async function upsertAuthority(db: Db, authority: Authority, hosts: readonly string[]) {
+export async function upsertAuthority(
+  db: Db,
+  authority: Omit<Authority, 'timeZone'>,
+  hosts: readonly string[],
+) {
   await db
     .insertInto('authority')
     .values({
@@ -75,4 +81,8 @@ export async function upsertAuthority(db: Db, authority: Authority, hosts: reado
       .onConflict((oc) => oc.column('host').doUpdateSet({ authority_id: authority.id }))
       .execute();
   }
+}
+
+export async function listAuthorities(db: Db): Promise<Authority[]> {
+  return db.selectFrom('authority as a').orderBy('a.id').select(columns).execute();
 }

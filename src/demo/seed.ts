@@ -1,10 +1,13 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { upsertAuthority } from '../authorities/repository.ts';
+import { replaceCapacityRules, upsertPolicy } from '../appointments/service.ts';
 import { saveConcern } from '../concerns/service.ts';
 import { saveOffice } from '../offices/service.ts';
+import { upsertStaffUser } from '../staff/service.ts';
 import type { Db } from '../platform/db/database.ts';
 import type { TextInput } from '../platform/db/translatable.ts';
 import { LANGUAGES } from '../platform/i18n/languages.ts';
@@ -48,8 +51,30 @@ const officesSchema = z.array(
 );
 
 const concernsSchema = z.array(
-  z.object({ id: z.string(), leikaKey: z.string().nullable(), legalBasis: z.string() }),
+  z.object({
+    id: z.string(),
+    leikaKey: z.string().nullable(),
+    legalBasis: z.string(),
+    slotMinutes: z.number().int(),
+    release: z.discriminatedUnion('mode', [
+      z.object({ mode: z.literal('rolling'), weeksAhead: z.number().int() }),
+      z.object({ mode: z.literal('weekly'), weekday: z.number().int(), time: time }),
+    ]),
+  }),
 );
+
+const capacitySchema = z.object({
+  rules: z.array(
+    z.object({
+      office: z.string(),
+      concerns: z.array(z.string()),
+      weekdays: z.array(z.number().int().min(1).max(7)),
+      starts: time,
+      ends: time,
+      desks: z.number().int(),
+    }),
+  ),
+});
 
 const status = z.enum(['reviewed', 'unreviewed']);
 const concernTextsSchema = z.object({
@@ -85,7 +110,10 @@ function readPerLanguage<T>(schema: z.ZodType<T>, folder: string): [string, T][]
   );
 }
 
-export async function seedDemo(db: Db): Promise<void> {
+export async function seedDemo(
+  db: Db,
+  options: { staffPassword?: string } = {},
+): Promise<{ staffUsername: string; staffPassword: string }> {
   const authority = readJson(authoritySchema, 'authority.json');
   await upsertAuthority(db, authority, authority.hosts);
 
@@ -112,7 +140,26 @@ export async function seedDemo(db: Db): Promise<void> {
         status: file.status,
       }));
     });
-    await saveConcern(db, authority.id, { ...concern, sortOrder: index }, texts);
+    await saveConcern(
+      db,
+      authority.id,
+      {
+        id: concern.id,
+        leikaKey: concern.leikaKey,
+        legalBasis: concern.legalBasis,
+        sortOrder: index,
+      },
+      texts,
+    );
+    const { release } = concern;
+    await upsertPolicy(db, authority.id, {
+      concernId: concern.id,
+      slotMinutes: concern.slotMinutes,
+      releaseMode: release.mode,
+      releaseWeeksAhead: release.mode === 'rolling' ? release.weeksAhead : 6,
+      releaseWeekday: release.mode === 'weekly' ? release.weekday : null,
+      releaseTime: release.mode === 'weekly' ? release.time : null,
+    });
   }
 
   const officeTexts = readPerLanguage(officeTextsSchema, 'offices');
@@ -132,4 +179,32 @@ export async function seedDemo(db: Db): Promise<void> {
     const { concerns: concernIds, ...rest } = office;
     await saveOffice(db, authority.id, { ...rest, concernIds, sortOrder: index }, texts);
   }
+
+  const capacity = readJson(capacitySchema, 'capacity.json');
+  await replaceCapacityRules(
+    db,
+    authority.id,
+    capacity.rules.flatMap((rule) =>
+      rule.concerns.flatMap((concernId) =>
+        rule.weekdays.map((weekday) => ({
+          officeId: rule.office,
+          concernId,
+          weekday,
+          starts: rule.starts,
+          ends: rule.ends,
+          desks: rule.desks,
+        })),
+      ),
+    ),
+  );
+
+  // A temporary staff login until staff accounts arrive: its password is random, never in
+  // the repository; the caller shows it to the operator.
+  const staffPassword = options.staffPassword ?? crypto.randomBytes(12).toString('base64url');
+  await upsertStaffUser(db, authority.id, {
+    username: 'demo',
+    displayName: 'Demo Sachbearbeitung',
+    password: staffPassword,
+  });
+  return { staffUsername: 'demo', staffPassword };
 }

@@ -28,6 +28,10 @@ const envSchema = z.object({
     .default('musterstadt'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  BOOKING_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+  SESSION_SECRET: optionalText.pipe(
+    z.string().min(32, 'must be at least 32 characters').optional(),
+  ),
   SMTP_HOST: optionalText,
   SMTP_PORT: port.default(587),
   SMTP_SECURE: z.enum(['true', 'false']).default('false'),
@@ -47,6 +51,9 @@ export type Config = {
   defaultAuthority: string;
   logLevel: string;
   rateLimitPerMinute: number;
+  bookingRateLimitPerMinute: number;
+  /** Signs cookies; shared by all instances. Unset: a per-data-directory secret (see main). */
+  sessionSecret: string | undefined;
   smtp: {
     host: string | undefined;
     port: number;
@@ -66,6 +73,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  if (e.NODE_ENV === 'production' && !e.SESSION_SECRET) {
+    throw new ConfigError('Invalid configuration:\n  SESSION_SECRET: required in production');
+  }
   return {
     env: e.NODE_ENV,
     port: e.PORT,
@@ -77,6 +87,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     defaultAuthority: e.DEFAULT_AUTHORITY,
     logLevel: e.LOG_LEVEL,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    bookingRateLimitPerMinute: e.BOOKING_RATE_LIMIT_PER_MINUTE,
+    sessionSecret: e.SESSION_SECRET,
     smtp: {
       host: e.SMTP_HOST,
       port: e.SMTP_PORT,

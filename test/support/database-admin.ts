@@ -1,6 +1,8 @@
 import pg from 'pg';
 
 export const TEMPLATE_DATABASE = 'wc_test_template';
+/** The demo staff user's password in test databases only. */
+export const TEST_STAFF_PASSWORD = 'test-only-staff-password';
 
 export function databaseUrl(url: string, database: string): string {
   const parsed = new URL(url);

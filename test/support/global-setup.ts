@@ -6,7 +6,12 @@ import { seedDemo } from '../../src/demo/seed.ts';
 import { createDb } from '../../src/platform/db/database.ts';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../../src/platform/db/embedded.ts';
 import { migrateToLatest } from '../../src/platform/db/migrate.ts';
-import { TEMPLATE_DATABASE, withAdminClient, databaseUrl } from './database-admin.ts';
+import {
+  TEMPLATE_DATABASE,
+  TEST_STAFF_PASSWORD,
+  withAdminClient,
+  databaseUrl,
+} from './database-admin.ts';
 
 // One PostgreSQL server for the whole run: the embedded one, or TEST_DATABASE_URL (CI runs
 // the suite a second time against Debian's server). Each test file clones a template
@@ -30,7 +35,7 @@ export async function setup(project: TestProject) {
   const db = createDb(databaseUrl(adminUrl, TEMPLATE_DATABASE));
   try {
     await migrateToLatest(db);
-    await seedDemo(db);
+    await seedDemo(db, { staffPassword: TEST_STAFF_PASSWORD });
   } finally {
     await db.destroy();
   }

@@ -68,6 +68,13 @@ export function ConcernPage({ ctx, concern, offices, url, officeUrl }: Props) {
       </h1>
       <TranslationNotice ctx={ctx} state={concern.state} />
       <Text ctx={ctx} value={texts.summary} as="p" />
+      {offices.length > 0 && (
+        <p>
+          <a class="button-primary-link" href={`${href(ctx, '/book')}?concern=${concern.id}`}>
+            {t('concern.book')}
+          </a>
+        </p>
+      )}
       <h2>{t('concern.audience')}</h2>
       <Text ctx={ctx} value={texts.audience} as="p" />
       <h2>{t('concern.documents')}</h2>

@@ -47,3 +47,7 @@ export function createTranslator(code: string): Translate {
     return key;
   };
 }
+
+export function isMessageKey(key: string): key is MessageKey {
+  return Object.hasOwn(source, key);
+}

@@ -25,3 +25,25 @@ export function languageName(tag: string, code: string): string {
     return code;
   }
 }
+
+/** A calendar day 'YYYY-MM-DD' as the reader says it, e.g. "Dienstag, 24. November 2026". */
+export function formatDay(tag: string, day: string): string {
+  return new Intl.DateTimeFormat(tag, { dateStyle: 'full', timeZone: 'UTC' }).format(
+    new Date(`${day}T12:00:00Z`),
+  );
+}
+
+/** The local date of an instant in a time zone. */
+export function formatDate(tag: string, instant: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat(tag, { dateStyle: 'full', timeZone }).format(instant);
+}
+
+/** The local wall-clock time of an instant in a time zone, 24-hour. */
+export function formatClock(tag: string, instant: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat(tag, {
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZone,
+  }).format(instant);
+}

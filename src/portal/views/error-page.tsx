@@ -3,6 +3,8 @@ import { href, type PageContext } from '../../platform/ui/context.ts';
 import { Layout } from './layout.tsx';
 
 const TEXTS: Record<number, [MessageKey, MessageKey]> = {
+  400: ['error.badRequestTitle', 'error.badRequestText'],
+  403: ['error.forbiddenTitle', 'form.expired'],
   404: ['error.notFoundTitle', 'error.notFoundText'],
   429: ['error.tooManyTitle', 'error.tooManyText'],
   503: ['error.unavailableTitle', 'error.unavailableText'],
@@ -18,7 +20,8 @@ export function ErrorPage({
   status: number;
   reference?: string;
 }) {
-  const [title, text] = TEXTS[status] ?? ['error.serverTitle', 'error.serverText'];
+  const [title, text] = TEXTS[status] ??
+    (status < 500 ? TEXTS[400] : undefined) ?? ['error.serverTitle', 'error.serverText'];
   return (
     <Layout ctx={ctx} title={ctx.t(title)}>
       <h1>{ctx.t(title)}</h1>

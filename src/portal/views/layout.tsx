@@ -56,6 +56,12 @@ export function Layout({ ctx, title, description, structuredData, children }: La
               <li>
                 <a href={href(ctx, '/search')}>{t('nav.search')}</a>
               </li>
+              <li>
+                <a href={href(ctx, '/book')}>{t('nav.book')}</a>
+              </li>
+              <li>
+                <a href={href(ctx, '/manage')}>{t('nav.manage')}</a>
+              </li>
             </ul>
           </nav>
         </header>

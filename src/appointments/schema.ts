@@ -1,0 +1,166 @@
+import { z } from 'zod';
+import { LANGUAGES } from '../platform/i18n/languages.ts';
+
+// One schema per input. Error messages are catalogue keys; views translate them.
+
+const first = (value: unknown) => (Array.isArray(value) ? value[0] : value);
+const text = (max: number) => z.preprocess(first, z.string().trim().max(max));
+const id = z.preprocess(first, z.string().regex(/^[a-z0-9-]{1,64}$/));
+const numericId = z.preprocess(first, z.string().regex(/^[0-9]{1,18}$/));
+export const isoDay = z.preprocess(first, z.iso.date());
+
+export const concernAnswer = z.object({
+  concern: z.preprocess(
+    first,
+    z.string().regex(/^[a-z0-9-]{1,64}$/, 'booking.error.chooseConcern'),
+  ),
+});
+export const officeAnswer = z.object({
+  office: z.preprocess(first, z.string().regex(/^[a-z0-9-]{1,64}$/, 'booking.error.chooseOffice')),
+});
+export const dayAnswer = z.object({
+  day: z.preprocess(first, z.iso.date('booking.error.chooseDay')),
+});
+export const slotAnswer = z.object({
+  slot: z.preprocess(first, z.string().regex(/^[0-9]{1,18}$/, 'booking.error.chooseTime')),
+});
+
+/** Names as printed in the passport, in Latin letters (DIN 91379 allows diacritics). */
+const passportName = (requiredKey: string) =>
+  text(80)
+    .pipe(z.string().min(1, requiredKey))
+    .pipe(
+      z
+        .string()
+        .regex(/^[\p{Script=Latin}][\p{Script=Latin}\p{M} '.,-]*$/u, 'booking.error.latinLetters'),
+    );
+
+export const INTERPRETER_LANGUAGES = [
+  'ar',
+  'fa',
+  'prs',
+  'ps',
+  'ku',
+  'ti',
+  'so',
+  'uk',
+  'ru',
+  'tr',
+  'en',
+  'fr',
+  'es',
+  'sq',
+  'sr',
+  'ro',
+  'bg',
+  'pl',
+  'vi',
+  'zh',
+  'ur',
+  'hi',
+  'ta',
+  'am',
+  'de',
+] as const;
+
+export function detailsSchema(now: Date) {
+  return z
+    .object({
+      familyName: passportName('booking.error.familyName'),
+      givenNames: passportName('booking.error.givenNames'),
+      dobDay: text(2),
+      dobMonth: text(2),
+      dobYear: text(4),
+      email: text(254),
+      phone: text(30),
+      language: z.preprocess(
+        first,
+        z.enum(LANGUAGES.map((l) => l.code) as [string, ...string[]], 'booking.error.language'),
+      ),
+      interpreter: z.preprocess(first, z.enum(['no', 'yes'], 'booking.error.interpreter')),
+      interpreterLanguage: text(10),
+    })
+    .transform((value, ctx) => {
+      const day = Number(value.dobDay);
+      const month = Number(value.dobMonth);
+      const year = Number(value.dobYear);
+      const date = new Date(Date.UTC(year, month - 1, day));
+      const valid =
+        /^\d{1,2}$/.test(value.dobDay) &&
+        /^\d{1,2}$/.test(value.dobMonth) &&
+        /^\d{4}$/.test(value.dobYear) &&
+        date.getUTCFullYear() === year &&
+        date.getUTCMonth() === month - 1 &&
+        date.getUTCDate() === day;
+      if (!valid)
+        ctx.addIssue({ code: 'custom', path: ['dobDay'], message: 'booking.error.dateOfBirth' });
+      else if (date > now || year < now.getUTCFullYear() - 120) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['dobDay'],
+          message: 'booking.error.dateOfBirthRange',
+        });
+      }
+      const email = value.email === '' ? null : value.email;
+      const phone = value.phone === '' ? null : value.phone;
+      if (email !== null && !z.email().safeParse(email).success) {
+        ctx.addIssue({ code: 'custom', path: ['email'], message: 'booking.error.email' });
+      }
+      if (phone !== null && !/^\+?[0-9][0-9 ()/-]{5,24}$/.test(phone)) {
+        ctx.addIssue({ code: 'custom', path: ['phone'], message: 'booking.error.phone' });
+      }
+      if (email === null && phone === null) {
+        ctx.addIssue({ code: 'custom', path: ['email'], message: 'booking.error.contact' });
+      }
+      const interpreterLanguage = value.interpreter === 'yes' ? value.interpreterLanguage : '';
+      if (
+        value.interpreter === 'yes' &&
+        !(INTERPRETER_LANGUAGES as readonly string[]).includes(interpreterLanguage)
+      ) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['interpreterLanguage'],
+          message: 'booking.error.interpreterLanguage',
+        });
+      }
+      return {
+        familyName: value.familyName,
+        givenNames: value.givenNames,
+        dateOfBirth: valid ? date.toISOString().slice(0, 10) : '',
+        email,
+        phone,
+        language: value.language,
+        interpreterLanguage: interpreterLanguage === '' ? null : interpreterLanguage,
+      };
+    });
+}
+export type PersonAnswer = z.output<ReturnType<typeof detailsSchema>>;
+
+export const lookupSchema = z.object({
+  code: text(20).pipe(z.string().min(1, 'booking.error.code')),
+  dobDay: text(2),
+  dobMonth: text(2),
+  dobYear: text(4),
+});
+
+// JSON API (the same rules as the forms, in JSON shape).
+export const apiAvailabilityQuery = z.object({
+  concern: id,
+  office: id.optional(),
+  from: isoDay,
+  to: isoDay,
+});
+
+export const apiCreateBooking = z.object({
+  slotId: numericId,
+  concernId: id,
+  familyName: z.string(),
+  givenNames: z.string(),
+  dateOfBirth: z.iso.date(),
+  email: z.string().optional(),
+  phone: z.string().optional(),
+  language: z.string(),
+  interpreterLanguage: z.string().nullable().optional(),
+});
+
+export const apiBookingLookup = z.object({ code: z.string().max(20), dateOfBirth: z.iso.date() });

@@ -1,0 +1,36 @@
+import type { FastifyInstance } from 'fastify';
+import type { Db } from '../platform/db/database.ts';
+import { listOutbox } from '../platform/mail/outbox.ts';
+import { sendPage } from '../platform/ui/render.ts';
+import { requireAuthority } from '../portal/context.ts';
+
+// Development only (no SMTP configured, not production): the mail that would have been
+// sent, so that a tester sees the confirmation without a mail server.
+export async function outboxRoutes(app: FastifyInstance, { db }: { db: Db }) {
+  app.get('/dev/outbox', async (request, reply) => {
+    const mails = await listOutbox(db, requireAuthority(request).id);
+    return sendPage(
+      reply,
+      <html lang="en" dir="ltr">
+        <head>
+          <meta charset="utf-8" />
+          <title>Outbox (development)</title>
+        </head>
+        <body>
+          <main>
+            <h1>Outbox (development)</h1>
+            <p>No SMTP server is configured, so mail stays here.</p>
+            {mails.map((mail) => (
+              <article key={mail.id}>
+                <h2>{mail.subject}</h2>
+                <p>To: {mail.recipient}</p>
+                <pre>{mail.body}</pre>
+                <p>Attachments: {mail.attachments.map((a) => a.filename).join(', ') || 'none'}</p>
+              </article>
+            ))}
+          </main>
+        </body>
+      </html>,
+    );
+  });
+}
