@@ -26,14 +26,7 @@ export const slotAnswer = z.object({
 });
 
 /** Names as printed in the passport, in Latin letters (DIN 91379 allows diacritics). */
-const passportName = (requiredKey: string) =>
-  text(80)
-    .pipe(z.string().min(1, requiredKey))
-    .pipe(
-      z
-        .string()
-        .regex(/^[\p{Script=Latin}][\p{Script=Latin}\p{M} '.,-]*$/u, 'booking.error.latinLetters'),
-    );
+const PASSPORT_NAME = /^[\p{Script=Latin}][\p{Script=Latin}\p{M} '.,-]*$/u;
 
 export const INTERPRETER_LANGUAGES = [
   'ar',
@@ -64,75 +57,77 @@ export const INTERPRETER_LANGUAGES = [
 ] as const;
 
 export function detailsSchema(now: Date) {
-  return z
-    .object({
-      familyName: passportName('booking.error.familyName'),
-      givenNames: passportName('booking.error.givenNames'),
-      dobDay: text(2),
-      dobMonth: text(2),
-      dobYear: text(4),
-      email: text(254),
-      phone: text(30),
-      language: z.preprocess(
-        first,
-        z.enum(LANGUAGES.map((l) => l.code) as [string, ...string[]], 'booking.error.language'),
-      ),
-      interpreter: z.preprocess(first, z.enum(['no', 'yes'], 'booking.error.interpreter')),
-      interpreterLanguage: text(10),
-    })
-    .transform((value, ctx) => {
-      const day = Number(value.dobDay);
-      const month = Number(value.dobMonth);
-      const year = Number(value.dobYear);
-      const date = new Date(Date.UTC(year, month - 1, day));
-      const valid =
-        /^\d{1,2}$/.test(value.dobDay) &&
-        /^\d{1,2}$/.test(value.dobMonth) &&
-        /^\d{4}$/.test(value.dobYear) &&
-        date.getUTCFullYear() === year &&
-        date.getUTCMonth() === month - 1 &&
-        date.getUTCDate() === day;
-      if (!valid)
-        ctx.addIssue({ code: 'custom', path: ['dobDay'], message: 'booking.error.dateOfBirth' });
-      else if (date > now || year < now.getUTCFullYear() - 120) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['dobDay'],
-          message: 'booking.error.dateOfBirthRange',
-        });
-      }
-      const email = value.email === '' ? null : value.email;
-      const phone = value.phone === '' ? null : value.phone;
-      if (email !== null && !z.email().safeParse(email).success) {
-        ctx.addIssue({ code: 'custom', path: ['email'], message: 'booking.error.email' });
-      }
-      if (phone !== null && !/^\+?[0-9][0-9 ()/-]{5,24}$/.test(phone)) {
-        ctx.addIssue({ code: 'custom', path: ['phone'], message: 'booking.error.phone' });
-      }
-      if (email === null && phone === null) {
-        ctx.addIssue({ code: 'custom', path: ['email'], message: 'booking.error.contact' });
-      }
-      const interpreterLanguage = value.interpreter === 'yes' ? value.interpreterLanguage : '';
-      if (
-        value.interpreter === 'yes' &&
-        !(INTERPRETER_LANGUAGES as readonly string[]).includes(interpreterLanguage)
-      ) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['interpreterLanguage'],
-          message: 'booking.error.interpreterLanguage',
-        });
-      }
-      return {
-        familyName: value.familyName,
-        givenNames: value.givenNames,
-        dateOfBirth: valid ? date.toISOString().slice(0, 10) : '',
-        email,
-        phone,
-        language: value.language,
-        interpreterLanguage: interpreterLanguage === '' ? null : interpreterLanguage,
-      };
-    });
+  return (
+    z
+      .object({
+        familyName: text(80),
+        givenNames: text(80),
+        dobDay: text(2),
+        dobMonth: text(2),
+        dobYear: text(4),
+        email: text(254),
+        phone: text(30),
+        language: text(20),
+        interpreter: text(5),
+        interpreterLanguage: text(10),
+      })
+      // Every rule is checked here, so that a form shows all its errors at once.
+      .transform((value, ctx) => {
+        const issue = (path: string, message: string) =>
+          ctx.addIssue({ code: 'custom', path: [path], message });
+        for (const [field, missing] of [
+          ['familyName', 'booking.error.familyName'],
+          ['givenNames', 'booking.error.givenNames'],
+        ] as const) {
+          if (value[field] === '') issue(field, missing);
+          else if (!PASSPORT_NAME.test(value[field])) issue(field, 'booking.error.latinLetters');
+        }
+        const day = Number(value.dobDay);
+        const month = Number(value.dobMonth);
+        const year = Number(value.dobYear);
+        const date = new Date(Date.UTC(year, month - 1, day));
+        const valid =
+          /^\d{1,2}$/.test(value.dobDay) &&
+          /^\d{1,2}$/.test(value.dobMonth) &&
+          /^\d{4}$/.test(value.dobYear) &&
+          date.getUTCFullYear() === year &&
+          date.getUTCMonth() === month - 1 &&
+          date.getUTCDate() === day;
+        if (!valid) issue('dobDay', 'booking.error.dateOfBirth');
+        else if (date > now || year < now.getUTCFullYear() - 120) {
+          issue('dobDay', 'booking.error.dateOfBirthRange');
+        }
+        const email = value.email === '' ? null : value.email;
+        const phone = value.phone === '' ? null : value.phone;
+        if (email !== null && !z.email().safeParse(email).success)
+          issue('email', 'booking.error.email');
+        if (phone !== null && !/^\+?[0-9][0-9 ()/-]{5,24}$/.test(phone)) {
+          issue('phone', 'booking.error.phone');
+        }
+        if (email === null && phone === null) issue('email', 'booking.error.contact');
+        if (!LANGUAGES.some((l) => l.code === value.language))
+          issue('language', 'booking.error.language');
+        if (value.interpreter !== 'yes' && value.interpreter !== 'no') {
+          issue('interpreter', 'booking.error.interpreter');
+        }
+        const interpreterLanguage = value.interpreter === 'yes' ? value.interpreterLanguage : '';
+        if (
+          value.interpreter === 'yes' &&
+          !(INTERPRETER_LANGUAGES as readonly string[]).includes(interpreterLanguage)
+        ) {
+          issue('interpreterLanguage', 'booking.error.interpreterLanguage');
+        }
+        return {
+          familyName: value.familyName,
+          givenNames: value.givenNames,
+          dateOfBirth: valid ? date.toISOString().slice(0, 10) : '',
+          email,
+          phone,
+          language: value.language,
+          interpreterLanguage: interpreterLanguage === '' ? null : interpreterLanguage,
+        };
+      })
+  );
 }
 export type PersonAnswer = z.output<ReturnType<typeof detailsSchema>>;
 
@@ -157,8 +152,8 @@ export const apiCreateBooking = z.object({
   familyName: z.string(),
   givenNames: z.string(),
   dateOfBirth: z.iso.date(),
-  email: z.string().optional(),
-  phone: z.string().optional(),
+  email: z.string().nullable().optional(),
+  phone: z.string().nullable().optional(),
   language: z.string(),
   interpreterLanguage: z.string().nullable().optional(),
 });
