@@ -83,7 +83,9 @@ describe('confirmation mail', () => {
     const ics = mail.attachments.find((a) => a.contentType.startsWith('text/calendar'));
     if (!ics) throw new Error('no calendar attachment');
     const calendar = new ICAL.Component(ICAL.parse(ics.content.toString('utf8')));
-    const event = new ICAL.Event(calendar.getFirstSubcomponent('vevent'));
+    const vevent = calendar.getFirstSubcomponent('vevent');
+    if (!vevent) throw new Error('no event in the calendar file');
+    const event = new ICAL.Event(vevent);
     expect(calendar.getFirstSubcomponent('vtimezone')?.getFirstPropertyValue('tzid')).toBe(
       'Europe/Berlin',
     );
