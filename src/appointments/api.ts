@@ -158,24 +158,22 @@ export async function appointmentApi(app: FastifyInstance, deps: AppointmentDeps
       return sendError(reply, request, 'NOT_FOUND', 'booking.error.chooseTime');
     }
     const manageUrl = `${deps.baseUrl}/${person.data.language}/manage`;
-    const facts = await appointmentFacts(
-      db,
-      authority,
-      {
-        ...person.data,
-        concernId: slot.concernId,
-        officeId: slot.officeId,
-        startsAt: slot.startsAt,
-      },
-      person.data.language,
-    );
+    // The mail's facts (texts, address) are only looked up when there is a mail to send.
+    const facts = person.data.email
+      ? await appointmentFacts(
+          db,
+          authority,
+          { ...person.data, concernId: slot.concernId, officeId: slot.officeId, startsAt: slot.startsAt },
+          person.data.language,
+        )
+      : undefined;
     const site = createTranslator(person.data.language)('site.name', { city: authority.name });
     const result = await book(
       db,
       authority.id,
       { slotId: slot.id, concernId: slot.concernId, person: person.data },
       now,
-      (b) => confirmationMail(b, facts, site, manageUrl),
+      (b) => (facts ? confirmationMail(b, facts, site, manageUrl) : undefined),
     );
     if (result.ok) return reply.code(201).send(bookingJson(result.booking));
     if (result.reason === 'taken') {
