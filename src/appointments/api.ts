@@ -163,7 +163,12 @@ export async function appointmentApi(app: FastifyInstance, deps: AppointmentDeps
       ? await appointmentFacts(
           db,
           authority,
-          { ...person.data, concernId: slot.concernId, officeId: slot.officeId, startsAt: slot.startsAt },
+          {
+            ...person.data,
+            concernId: slot.concernId,
+            officeId: slot.officeId,
+            startsAt: slot.startsAt,
+          },
           person.data.language,
         )
       : undefined;
