@@ -21,7 +21,7 @@ async function freePort(): Promise<number> {
   });
 }
 
-function startProgram(port: number) {
+function startProgram(port: number, env: Record<string, string> = {}) {
   const child = spawn(process.execPath, ['bin/welcome-center.js', 'start'], {
     cwd: ROOT,
     // A clean environment: the test runner's own variables (e.g. Vite's BASE_URL) stay out.
@@ -32,6 +32,7 @@ function startProgram(port: number) {
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,
       LOG_LEVEL: 'info',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -102,4 +103,98 @@ describe('welcome-center start', () => {
     expect(await restarted.exited).toBe(0);
     expect(fs.existsSync(path.join(dataDir, 'welcome-center.pid'))).toBe(false);
   }, 120_000);
+});
+
+describe('a booking flood killed with SIGKILL', () => {
+  it('keeps every booking that was confirmed to a client, and overbooks nothing', async () => {
+    const port = await freePort();
+    const env = { BOOKING_RATE_LIMIT_PER_MINUTE: '1000000', RATE_LIMIT_PER_MINUTE: '1000000' };
+    const base = `http://127.0.0.1:${port}`;
+    const first = startProgram(port, env);
+    await first.listening;
+
+    // Free slots of the next weeks; the start-up job has just created them.
+    type Free = { slotId: string; startsAt: string; officeId: string; remaining: number };
+    let free: Free[] = [];
+    for (let attempt = 0; attempt < 50 && free.length === 0; attempt++) {
+      const from = new Date().toISOString().slice(0, 10);
+      const to = new Date(Date.now() + 28 * 86_400_000).toISOString().slice(0, 10);
+      const res = await fetch(
+        `${base}/api/v1/availability?concern=address-registration&from=${from}&to=${to}`,
+      );
+      free = ((await res.json()) as Free[]).slice(0, 40);
+      if (free.length === 0) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(free.length).toBeGreaterThan(0);
+    const places = new Map(free.map((s) => [s.slotId, s.remaining]));
+
+    const confirmed: { code: string; slotId: string; dateOfBirth: string }[] = [];
+    let stop = false;
+    const client = async (n: number) => {
+      for (let i = 0; !stop; i++) {
+        const slot = free[(n * 7 + i) % free.length] as Free;
+        const dateOfBirth = `19${50 + (i % 40)}-0${1 + (i % 9)}-1${i % 10}`;
+        try {
+          const res = await fetch(`${base}/api/v1/bookings`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({
+              slotId: slot.slotId,
+              concernId: 'address-registration',
+              familyName: 'Flood',
+              givenNames: `Client ${String.fromCharCode(97 + n)} ${'x'.repeat(i % 20)}${String.fromCharCode(97 + (i % 26))}`,
+              dateOfBirth,
+              phone: '+49 151 1234567',
+              language: 'de',
+            }),
+          });
+          if (res.status === 201) {
+            confirmed.push({
+              code: ((await res.json()) as { code: string }).code,
+              slotId: slot.slotId,
+              dateOfBirth,
+            });
+          } else await res.arrayBuffer();
+        } catch {
+          // the server is gone: this request was never confirmed
+        }
+      }
+    };
+    const clients = Array.from({ length: 20 }, (_, n) => client(n));
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    first.child.kill('SIGKILL');
+    await first.exited;
+    stop = true;
+    await Promise.all(clients);
+    expect(confirmed.length).toBeGreaterThan(0);
+
+    const restarted = startProgram(port, env);
+    await restarted.listening;
+    const perSlot = new Map<string, number>();
+    for (const booking of confirmed) {
+      perSlot.set(booking.slotId, (perSlot.get(booking.slotId) ?? 0) + 1);
+    }
+    for (const [slotId, count] of perSlot)
+      expect(count).toBeLessThanOrEqual(places.get(slotId) ?? 0);
+    // Each confirmed booking is there after the restart, found by code and date of birth.
+    const lookup = (code: string, dateOfBirth: string) =>
+      fetch(`${base}/api/v1/bookings/lookup`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code, dateOfBirth }),
+      });
+    const stored = await Promise.all(
+      confirmed.map(async ({ code, dateOfBirth }) => {
+        const res = await lookup(code, dateOfBirth);
+        return res.status === 200
+          ? ((await res.json()) as { status: string }).status
+          : String(res.status);
+      }),
+    );
+    expect(new Set(stored)).toEqual(new Set(['active']));
+    // The code alone does not reveal a booking.
+    expect((await lookup(confirmed[0]?.code ?? '', '1900-01-01')).status).toBe(404);
+    restarted.child.kill('SIGTERM');
+    await restarted.exited;
+  }, 180_000);
 });
