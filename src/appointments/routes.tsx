@@ -89,6 +89,14 @@ export async function appointmentRoutes(app: FastifyInstance, deps: AppointmentD
     const journey = await loadJourney(db, authority.id, request, now);
     return { ctx, authority, journey, now };
   }
+  /** Begins a step of the journey; sends the reader back to the first unanswered one. */
+  async function beginAt(request: FastifyRequest, reply: FastifyReply, step: Step) {
+    const r = await begin(request);
+    const missing = missingStep(r.journey.answers, step);
+    if (!missing) return r;
+    await reply.redirect(href(r.ctx, PATHS[missing]), 303);
+    return undefined;
+  }
   const save = (r: Request, reply: FastifyReply) =>
     storeJourney(db, r.authority.id, reply, r.journey, r.now, deps.secureCookies);
   const go = (reply: FastifyReply, ctx: PageContext, path: string) =>
@@ -182,16 +190,14 @@ export async function appointmentRoutes(app: FastifyInstance, deps: AppointmentD
   }
 
   app.get('/:lang/book/office', async (request, reply) => {
-    const r = await begin(request);
-    const missing = missingStep(r.journey.answers, 'office');
-    if (missing) return go(reply, r.ctx, PATHS[missing]);
+    const r = await beginAt(request, reply, 'office');
+    if (!r) return reply;
     return officePage(r, reply);
   });
 
   app.post('/:lang/book/office', { preHandler: app.csrfProtection }, async (request, reply) => {
-    const r = await begin(request);
-    const missing = missingStep(r.journey.answers, 'office');
-    if (missing) return go(reply, r.ctx, PATHS[missing]);
+    const r = await beginAt(request, reply, 'office');
+    if (!r) return reply;
     const parsed = officeAnswer.safeParse(body(request));
     const offices = await listOfficesOffering(
       db,
@@ -270,9 +276,8 @@ export async function appointmentRoutes(app: FastifyInstance, deps: AppointmentD
   }
 
   app.get('/:lang/book/day', async (request, reply) => {
-    const r = await begin(request);
-    const missing = missingStep(r.journey.answers, 'day');
-    if (missing) return go(reply, r.ctx, PATHS[missing]);
+    const r = await beginAt(request, reply, 'day');
+    if (!r) return reply;
     const { concern = '', office = '', day } = r.journey.answers;
     return dayPage(r, reply, {
       concern,
@@ -284,9 +289,8 @@ export async function appointmentRoutes(app: FastifyInstance, deps: AppointmentD
   });
 
   app.post('/:lang/book/day', { preHandler: app.csrfProtection }, async (request, reply) => {
-    const r = await begin(request);
-    const missing = missingStep(r.journey.answers, 'day');
-    if (missing) return go(reply, r.ctx, PATHS[missing]);
+    const r = await beginAt(request, reply, 'day');
+    if (!r) return reply;
     const { concern = '', office = '' } = r.journey.answers;
     const parsed = dayAnswer.safeParse(body(request));
     if (!parsed.success) {
@@ -338,16 +342,14 @@ export async function appointmentRoutes(app: FastifyInstance, deps: AppointmentD
   }
 
   app.get('/:lang/book/time', async (request, reply) => {
-    const r = await begin(request);
-    const missing = missingStep(r.journey.answers, 'time');
-    if (missing) return go(reply, r.ctx, PATHS[missing]);
+    const r = await beginAt(request, reply, 'time');
+    if (!r) return reply;
     return timePage(r, reply);
   });
 
   app.post('/:lang/book/time', { preHandler: app.csrfProtection }, async (request, reply) => {
-    const r = await begin(request);
-    const missing = missingStep(r.journey.answers, 'day');
-    if (missing) return go(reply, r.ctx, PATHS[missing]);
+    const r = await beginAt(request, reply, 'day');
+    if (!r) return reply;
     const parsed = slotAnswer.safeParse(body(request));
     const slot = parsed.success ? await findSlot(db, r.authority.id, parsed.data.slot) : undefined;
     if (
@@ -368,9 +370,8 @@ export async function appointmentRoutes(app: FastifyInstance, deps: AppointmentD
 
   // --- details -------------------------------------------------------------------------
   app.get('/:lang/book/details', async (request, reply) => {
-    const r = await begin(request);
-    const missing = missingStep(r.journey.answers, 'details');
-    if (missing) return go(reply, r.ctx, PATHS[missing]);
+    const r = await beginAt(request, reply, 'details');
+    if (!r) return reply;
     return sendPage(
       reply,
       <DetailsPage
@@ -385,9 +386,8 @@ export async function appointmentRoutes(app: FastifyInstance, deps: AppointmentD
   });
 
   app.post('/:lang/book/details', { preHandler: app.csrfProtection }, async (request, reply) => {
-    const r = await begin(request);
-    const missing = missingStep(r.journey.answers, 'details');
-    if (missing) return go(reply, r.ctx, PATHS[missing]);
+    const r = await beginAt(request, reply, 'details');
+    if (!r) return reply;
     const raw = stringFields(body(request), DETAIL_FIELDS);
     const parsed = detailsSchema(r.now).safeParse(raw);
     if (!parsed.success) {
@@ -425,9 +425,8 @@ export async function appointmentRoutes(app: FastifyInstance, deps: AppointmentD
   }
 
   app.get('/:lang/book/check', async (request, reply) => {
-    const r = await begin(request);
-    const missing = missingStep(r.journey.answers, 'check');
-    if (missing) return go(reply, r.ctx, PATHS[missing]);
+    const r = await beginAt(request, reply, 'check');
+    if (!r) return reply;
     const pending = await pendingAppointment(r);
     if (!pending) return go(reply, r.ctx, PATHS.concern);
     const facts = await appointmentFacts(

@@ -1,13 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '../platform/db/database.ts';
+import { notFound } from '../platform/http/errors.ts';
 import { listOutbox } from '../platform/mail/outbox.ts';
 import { sendPage } from '../platform/ui/render.ts';
 import { requireAuthority } from '../portal/context.ts';
 
 // Development only (no SMTP configured, not production): the mail that would have been
 // sent, so that a tester sees the confirmation without a mail server.
+// It shows personal data, so it answers only requests from this machine.
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
 export async function outboxRoutes(app: FastifyInstance, { db }: { db: Db }) {
   app.get('/dev/outbox', async (request, reply) => {
+    if (!LOOPBACK.has(request.socket.remoteAddress ?? '')) throw notFound();
     const mails = await listOutbox(db, requireAuthority(request).id);
     return sendPage(
       reply,

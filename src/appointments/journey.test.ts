@@ -1,0 +1,86 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { slotAt, slotsFrom } from '../../test/support/booking.ts';
+import { FormClient } from '../../test/support/form-client.ts';
+import { startTestServer, type TestServer } from '../../test/support/server.ts';
+
+// The HTML journey over HTTP: the time taken meanwhile, and forms without a CSRF token.
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer({ clock: () => new Date('2027-03-20T10:00:00Z') });
+  await slotsFrom(server.database.db, '2027-03-22', 14);
+});
+afterAll(() => server.close());
+
+const details = {
+  familyName: 'Nowak',
+  givenNames: 'Ewa',
+  dobDay: '3',
+  dobMonth: '11',
+  dobYear: '1985',
+  email: '',
+  phone: '0151 2345678',
+  language: 'en',
+  interpreter: 'no',
+  interpreterLanguage: '',
+};
+
+describe('the booking journey', () => {
+  it('offers the next free times when the chosen one was taken meanwhile', async () => {
+    const client = new FormClient(server.url);
+    await client.get('/en/book');
+    expect((await client.post('/en/book', { concern: 'address-registration' })).location).toBe(
+      '/en/book/office',
+    );
+    await client.get('/en/book/office');
+    expect((await client.post('/en/book/office', { office: 'north' })).location).toBe(
+      '/en/book/day',
+    );
+    await client.get('/en/book/day');
+    await client.post('/en/book/day', { day: '2027-03-24' });
+    await client.get('/en/book/time');
+    const chosen = await slotAt(
+      server.database.db,
+      'address-registration',
+      'north',
+      '2027-03-24T07:00:00Z',
+    );
+    await client.post('/en/book/time', { slot: chosen.id });
+    await client.get('/en/book/details');
+    expect((await client.post('/en/book/details', details)).location).toBe('/en/book/check');
+    await client.get('/en/book/check');
+
+    // Someone else takes the last place first.
+    await sql`UPDATE slot SET booked = capacity WHERE id = ${chosen.id}`.execute(
+      server.database.db,
+    );
+    const taken = await client.post('/en/book/check', {});
+    expect(taken.status).toBe(409);
+    expect(taken.html).toContain('This time has just been taken');
+    const alternatives = [...taken.html.matchAll(/name="slot" value="(\d+)"/g)].map((m) => m[1]);
+    expect(alternatives.length).toBeGreaterThan(0);
+    expect(alternatives).not.toContain(chosen.id);
+
+    expect((await client.post('/en/book/time', { slot: alternatives[0] ?? '' })).location).toBe(
+      '/en/book/check',
+    );
+    await client.get('/en/book/check');
+    expect((await client.post('/en/book/check', {})).location).toBe('/en/book/confirmation');
+    const confirmation = await client.get('/en/book/confirmation');
+    expect(confirmation.html).toContain('Your appointment is booked');
+    // The first alternative: the office's next free time, Monday 22 March at 08:00.
+    expect(confirmation.html).toContain('Monday, March 22, 2027');
+    expect(confirmation.html).toContain('<dd>08:00</dd>');
+  });
+
+  it('refuses a form without a valid CSRF token, changing nothing', async () => {
+    const res = await fetch(`${server.url}/en/book`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'concern=address-registration',
+    });
+    expect(res.status).toBe(403);
+    expect(await res.text()).toContain('This form has expired');
+  });
+});

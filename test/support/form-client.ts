@@ -1,0 +1,43 @@
+// A browser-less client for HTML forms: keeps cookies, reads each form's CSRF token.
+export class FormClient {
+  private readonly cookies = new Map<string, string>();
+  private csrf = '';
+
+  constructor(private readonly base: string) {}
+
+  private remember(res: Response) {
+    for (const cookie of res.headers.getSetCookie()) {
+      const [pair = ''] = cookie.split(';');
+      const [name = '', ...rest] = pair.split('=');
+      this.cookies.set(name, rest.join('='));
+    }
+  }
+
+  private header() {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
+  async get(path: string) {
+    const res = await fetch(`${this.base}${path}`, {
+      headers: { cookie: this.header() },
+      redirect: 'manual',
+    });
+    this.remember(res);
+    const html = await res.text();
+    this.csrf = html.match(/name="_csrf" value="([^"]+)"/)?.[1] ?? this.csrf;
+    return { status: res.status, html, location: res.headers.get('location') };
+  }
+
+  async post(path: string, fields: Record<string, string>) {
+    const res = await fetch(`${this.base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: this.header() },
+      body: new URLSearchParams({ _csrf: this.csrf, ...fields }),
+      redirect: 'manual',
+    });
+    this.remember(res);
+    const html = await res.text();
+    this.csrf = html.match(/name="_csrf" value="([^"]+)"/)?.[1] ?? this.csrf;
+    return { status: res.status, html, location: res.headers.get('location') };
+  }
+}
