@@ -32,6 +32,8 @@ const PAGES = [
   '/search?q=Aufenthalt',
   `/search?q=${'x'.repeat(120)}`,
   '/accessibility',
+  '/book',
+  '/manage',
   '/no-such-page',
 ];
 const BUDGET_BYTES = 50 * 1024;
