@@ -43,7 +43,7 @@ export function AppointmentSummary({ ctx, view, change = {} }: Props) {
         <>
           <Text ctx={ctx} value={view.officeName} />
           <br />
-          {view.officeAddress}
+          <bdi>{view.officeAddress}</bdi>
         </>
       ),
       ...opt(changeLink(change.office)),

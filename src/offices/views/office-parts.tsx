@@ -6,9 +6,11 @@ import type { Office } from '../service.ts';
 export function Address({ office }: { office: Office }) {
   return (
     <address>
-      {office.street}
+      <bdi>{office.street}</bdi>
       <br />
-      {office.postalCode} {office.city}
+      <bdi>
+        {office.postalCode} {office.city}
+      </bdi>
     </address>
   );
 }
