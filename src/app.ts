@@ -32,7 +32,8 @@ export async function buildApp({ config, db, clock = systemClock }: AppDeps) {
   const app = Fastify({
     logger: loggerOptions(config.logLevel),
     genReqId: () => crypto.randomUUID(),
-    trustProxy: config.env === 'production',
+    // Only configured proxies may name the client address (rate limits go by it).
+    trustProxy: config.trustProxy,
     bodyLimit: 64 * 1024,
     routerOptions: { maxParamLength: 200 },
     // Malformed URLs (bad percent-encoding) are simply pages that do not exist.

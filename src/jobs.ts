@@ -4,7 +4,7 @@ import type { Authority } from './authorities/service.ts';
 import type { Config } from './platform/config.ts';
 import type { Db } from './platform/db/database.ts';
 import type { Clock } from './platform/clock.ts';
-import { createTransport, deliverPendingMail } from './platform/mail/outbox.ts';
+import { createTransport, deliverPendingMail, purgeOldMail } from './platform/mail/outbox.ts';
 
 // Recurring work of a running instance. Every job is safe to run on several instances at
 // once: slots are created with ON CONFLICT DO NOTHING, mail is taken with SKIP LOCKED.
@@ -35,7 +35,9 @@ export function startJobs(deps: {
       created += await extendSlotWindow(db, authority, clock());
     return created;
   });
-  const purge = run('purge-journeys', () => purgeJourneys(db, clock()));
+  const purge = run('purge-journeys-and-old-mail', async () => {
+    return (await purgeJourneys(db, clock())) + (await purgeOldMail(db, clock()));
+  });
   const mail = run('deliver-mail', async () =>
     transport ? deliverPendingMail(db, transport, config.smtp.from) : 0,
   );

@@ -135,6 +135,23 @@ describe('appointments API', () => {
     ).toEqual(expect.arrayContaining(['slotId', 'concernId', 'familyName', 'dateOfBirth']));
   });
 
+  it('takes JSON only, and out-of-range dates as bad input, not as server errors', async () => {
+    const form = await fetch(`${server.url}/api/v1/bookings`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'slotId=1&concernId=address-registration',
+    });
+    expect(form.status).toBe(415);
+    const ancient = await fetch(
+      `${server.url}/api/v1/availability?concern=address-registration&from=0000-01-01&to=0000-01-02`,
+    );
+    expect(ancient.status).toBe(400);
+    expect(
+      (await post('/api/v1/bookings/lookup', { code: 'ABCDEFGHJK', dateOfBirth: '0000-01-01' }))
+        .status,
+    ).toBe(404);
+  });
+
   it('answers malformed JSON and unknown paths with JSON errors, never 5xx', async () => {
     const broken = await fetch(`${server.url}/api/v1/bookings`, {
       method: 'POST',

@@ -35,6 +35,7 @@ export const API_ERRORS = {
   SLOT_TAKEN: 409,
   DUPLICATE_BOOKING: 409,
   NOT_CANCELLABLE: 409,
+  UNSUPPORTED_MEDIA_TYPE: 415,
 } as const;
 type ApiErrorCode = keyof typeof API_ERRORS;
 
@@ -83,6 +84,14 @@ const bookingJson = (booking: Booking) => ({
 export async function appointmentApi(app: FastifyInstance, deps: AppointmentDeps) {
   const { db, clock } = deps;
   const strict = { config: { rateLimit: { max: deps.bookingRateLimit, timeWindow: '1 minute' } } };
+
+  // JSON only: a cross-site HTML form cannot post JSON, so the API needs no CSRF token.
+  app.addHook('preValidation', async (request, reply) => {
+    const type = String(request.headers['content-type'] ?? '');
+    if (request.method === 'POST' && !type.startsWith('application/json')) {
+      return sendError(reply, request, 'UNSUPPORTED_MEDIA_TYPE', 'error.badRequestText');
+    }
+  });
 
   app.get('/api/openapi.json', async () => openApiDocument(deps.baseUrl));
 

@@ -22,6 +22,7 @@ const errorSchema = {
             'SLOT_TAKEN',
             'DUPLICATE_BOOKING',
             'NOT_CANCELLABLE',
+            'UNSUPPORTED_MEDIA_TYPE',
             'TOO_MANY_REQUESTS',
             'INTERNAL',
           ],

@@ -149,7 +149,7 @@ export async function materializeSlots(db: Db, authorityId: string, from: string
     CROSS JOIN LATERAL (
       SELECT r.starts + make_interval(mins => n * p.slot_minutes) AS start_time
       FROM generate_series(
-        0, (extract(epoch FROM (r.ends - r.starts)) / 60)::int / p.slot_minutes - 1) AS n
+        0, floor(extract(epoch FROM (r.ends - r.starts)) / 60 / p.slot_minutes)::int - 1) AS n
     ) AS s
     WHERE r.authority_id = ${authorityId}
       AND extract(isodow FROM d.day) = r.weekday

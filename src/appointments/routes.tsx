@@ -79,6 +79,10 @@ function missingStep(answers: JourneyState['answers'], upTo: Step): Step | undef
 
 export async function appointmentRoutes(app: FastifyInstance, deps: AppointmentDeps) {
   const { db, clock } = deps;
+  // These pages hold personal data: no cache, shared or private, keeps them.
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('cache-control', 'no-store');
+  });
   const strict = { config: { rateLimit: { max: deps.bookingRateLimit, timeWindow: '1 minute' } } };
 
   type Request = { ctx: PageContext; authority: Authority; journey: JourneyState; now: Date };
@@ -141,6 +145,7 @@ export async function appointmentRoutes(app: FastifyInstance, deps: AppointmentD
       await save(r, reply);
       return go(reply, r.ctx, PATHS.office);
     }
+    r.journey.bookingId = null; // a new journey forgets the last booking (shared computers)
     await save(r, reply);
     return concernPage(r, reply);
   });
@@ -348,7 +353,7 @@ export async function appointmentRoutes(app: FastifyInstance, deps: AppointmentD
   });
 
   app.post('/:lang/book/time', { preHandler: app.csrfProtection }, async (request, reply) => {
-    const r = await beginAt(request, reply, 'day');
+    const r = await beginAt(request, reply, 'time');
     if (!r) return reply;
     const parsed = slotAnswer.safeParse(body(request));
     const slot = parsed.success ? await findSlot(db, r.authority.id, parsed.data.slot) : undefined;
@@ -497,16 +502,10 @@ export async function appointmentRoutes(app: FastifyInstance, deps: AppointmentD
         return takenPage(r, reply, result.alternatives, href(r.ctx, PATHS.time));
       return sendPage(
         reply,
+        // Only that a booking exists: its time is for the person's own eyes (manage page).
         <MessagePage
           ctx={r.ctx}
           title={r.ctx.t('booking.duplicateTitle')}
-          text={r.ctx.t('booking.duplicateText', {
-            date: formatDay(
-              r.ctx.lang.tag,
-              localDay(result.existing.startsAt, r.authority.timeZone),
-            ),
-            time: formatClock(r.ctx.lang.tag, result.existing.startsAt, r.authority.timeZone),
-          })}
           link={{ href: href(r.ctx, '/manage'), label: r.ctx.t('booking.manageTitle') }}
         />,
         409,
@@ -612,6 +611,8 @@ export async function appointmentRoutes(app: FastifyInstance, deps: AppointmentD
 
   app.get('/:lang/manage', async (request, reply) => {
     const r = await begin(request);
+    // A shared computer: the previous person's booking is forgotten when the form opens.
+    r.journey.bookingId = null;
     await save(r, reply);
     return lookupPage(r, reply, {}, {});
   });
@@ -668,7 +669,10 @@ export async function appointmentRoutes(app: FastifyInstance, deps: AppointmentD
     const r = await begin(request);
     const booking = await currentBooking(r);
     if (!booking) return go(reply, r.ctx, '/manage');
-    await cancelBooking(db, r.authority.id, booking.id, r.now);
+    // Not cancelled (already past, cancelled or just moved): the booking page shows its state.
+    if (!(await cancelBooking(db, r.authority.id, booking.id, r.now))) {
+      return go(reply, r.ctx, '/manage/booking');
+    }
     return go(reply, r.ctx, '/manage/cancelled');
   });
 
@@ -775,12 +779,15 @@ export async function appointmentRoutes(app: FastifyInstance, deps: AppointmentD
       const r = await begin(request);
       const booking = await currentBooking(r);
       if (!booking || booking.status !== 'active') return go(reply, r.ctx, '/manage');
+      if (!r.journey.answers.rescheduleDay) return go(reply, r.ctx, '/manage/reschedule');
       const parsed = slotAnswer.safeParse(body(request));
       const slot = parsed.success
         ? await findSlot(db, r.authority.id, parsed.data.slot)
         : undefined;
-      if (!slot || slot.concernId !== booking.concernId)
+      // A move stays with the concern and the office of the booking.
+      if (!slot || slot.concernId !== booking.concernId || slot.officeId !== booking.officeId) {
         return rescheduleTimePage(r, reply, booking, r.ctx.t('booking.error.chooseTime'));
+      }
       const result = await reschedule(db, r.authority.id, booking.id, slot.id, r.now);
       if (result.ok) return reply.redirect(`${href(r.ctx, '/manage/booking')}?moved=1`, 303);
       if (result.reason === 'taken')
@@ -829,7 +836,9 @@ function stringFields(
 }
 
 function isoFromParts(year: string, month: string, day: string): string | undefined {
-  if (!/^\d{4}$/.test(year) || !/^\d{1,2}$/.test(month) || !/^\d{1,2}$/.test(day)) return undefined;
+  if (!/^(19|20)\d{2}$/.test(year) || !/^\d{1,2}$/.test(month) || !/^\d{1,2}$/.test(day)) {
+    return undefined;
+  }
   const date = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
   if (date.getUTCDate() !== Number(day) || date.getUTCMonth() !== Number(month) - 1)
     return undefined;

@@ -7,7 +7,10 @@ const first = (value: unknown) => (Array.isArray(value) ? value[0] : value);
 const text = (max: number) => z.preprocess(first, z.string().trim().max(max));
 const id = z.preprocess(first, z.string().regex(/^[a-z0-9-]{1,64}$/));
 const numericId = z.preprocess(first, z.string().regex(/^[0-9]{1,18}$/));
-export const isoDay = z.preprocess(first, z.iso.date());
+/** An ISO date PostgreSQL accepts and people mean: years 1900 to 2199. */
+export const plausibleDate = (message?: string) =>
+  z.iso.date(message).refine((value) => value >= '1900-01-01' && value < '2200-01-01', message);
+export const isoDay = z.preprocess(first, plausibleDate());
 
 export const concernAnswer = z.object({
   concern: z.preprocess(
@@ -19,7 +22,7 @@ export const officeAnswer = z.object({
   office: z.preprocess(first, z.string().regex(/^[a-z0-9-]{1,64}$/, 'booking.error.chooseOffice')),
 });
 export const dayAnswer = z.object({
-  day: z.preprocess(first, z.iso.date('booking.error.chooseDay')),
+  day: z.preprocess(first, plausibleDate('booking.error.chooseDay')),
 });
 export const slotAnswer = z.object({
   slot: z.preprocess(first, z.string().regex(/^[0-9]{1,18}$/, 'booking.error.chooseTime')),
@@ -89,7 +92,7 @@ export function detailsSchema(now: Date) {
         const valid =
           /^\d{1,2}$/.test(value.dobDay) &&
           /^\d{1,2}$/.test(value.dobMonth) &&
-          /^\d{4}$/.test(value.dobYear) &&
+          /^(19|20)\d{2}$/.test(value.dobYear) &&
           date.getUTCFullYear() === year &&
           date.getUTCMonth() === month - 1 &&
           date.getUTCDate() === day;
@@ -151,11 +154,14 @@ export const apiCreateBooking = z.object({
   concernId: id,
   familyName: z.string(),
   givenNames: z.string(),
-  dateOfBirth: z.iso.date(),
+  dateOfBirth: plausibleDate(),
   email: z.string().nullable().optional(),
   phone: z.string().nullable().optional(),
   language: z.string(),
   interpreterLanguage: z.string().nullable().optional(),
 });
 
-export const apiBookingLookup = z.object({ code: z.string().max(20), dateOfBirth: z.iso.date() });
+export const apiBookingLookup = z.object({
+  code: z.string().max(20),
+  dateOfBirth: plausibleDate(),
+});

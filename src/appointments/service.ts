@@ -59,6 +59,18 @@ const isUniqueViolation = (error: unknown, constraint: string) =>
 
 class Rollback extends Error {}
 
+/** Two moves in opposite directions lock the same two slots in opposite order: try again. */
+async function retryOnConflict<T>(work: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (attempt >= attempts || (code !== '40P01' && code !== '40001')) throw error;
+    }
+  }
+}
+
 /**
  * Books a place: in one transaction, one guarded UPDATE takes a place of the slot (or
  * nothing happens), the booking row is written, and its confirmation mail is queued.
@@ -161,15 +173,17 @@ export async function reschedule(
     return { ok: false, reason: 'not-active' };
   }
   try {
-    const booking = await db.transaction().execute(async (tx) => {
-      const slot = await takePlace(tx, authorityId, newSlotId, current.concernId, now);
-      if (!slot) throw new Rollback('taken');
-      if (!(await moveBooking(tx, authorityId, bookingId, current.slotId, slot.id))) {
-        throw new Rollback('not-active');
-      }
-      await releasePlace(tx, authorityId, current.slotId);
-      return findBookingById(tx, authorityId, bookingId);
-    });
+    const booking = await retryOnConflict(() =>
+      db.transaction().execute(async (tx) => {
+        const slot = await takePlace(tx, authorityId, newSlotId, current.concernId, now);
+        if (!slot) throw new Rollback('taken');
+        if (!(await moveBooking(tx, authorityId, bookingId, current.slotId, slot.id))) {
+          throw new Rollback('not-active');
+        }
+        await releasePlace(tx, authorityId, current.slotId);
+        return findBookingById(tx, authorityId, bookingId);
+      }),
+    );
     if (!booking) return { ok: false, reason: 'not-active' };
     return { ok: true, booking };
   } catch (error) {
@@ -219,5 +233,6 @@ export async function freeSlotsOnDay(
   day: string,
   now: Date,
 ) {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return [];
   return listFreeSlots(db, authorityId, { concernId, officeId, from: day, to: day }, now);
 }

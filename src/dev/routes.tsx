@@ -7,12 +7,18 @@ import { requireAuthority } from '../portal/context.ts';
 
 // Development only (no SMTP configured, not production): the mail that would have been
 // sent, so that a tester sees the confirmation without a mail server.
-// It shows personal data, so it answers only requests from this machine.
+// It shows personal data, so it answers only a browser on this machine: a loopback socket,
+// a local Host name and no proxy in between.
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 export async function outboxRoutes(app: FastifyInstance, { db }: { db: Db }) {
   app.get('/dev/outbox', async (request, reply) => {
-    if (!LOOPBACK.has(request.socket.remoteAddress ?? '')) throw notFound();
+    const local =
+      LOOPBACK.has(request.socket.remoteAddress ?? '') &&
+      LOCAL_HOSTS.has(request.hostname) &&
+      request.headers['x-forwarded-for'] === undefined;
+    if (!local) throw notFound();
     const mails = await listOutbox(db, requireAuthority(request).id);
     return sendPage(
       reply,

@@ -26,6 +26,8 @@ const envSchema = z.object({
     .string()
     .regex(/^[a-z0-9-]+$/, 'must be an authority id such as musterstadt')
     .default('musterstadt'),
+  // Addresses or subnets of the reverse proxies in front (comma list).
+  TRUST_PROXY: optionalText,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   BOOKING_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(10),
@@ -50,6 +52,8 @@ export type Config = {
   baseUrl: string;
   defaultAuthority: string;
   logLevel: string;
+  /** Which proxies may set X-Forwarded-For; false = none (clients connect directly). */
+  trustProxy: string[] | false;
   rateLimitPerMinute: number;
   bookingRateLimitPerMinute: number;
   /** Signs cookies; shared by all instances. Unset: a per-data-directory secret (see main). */
@@ -86,6 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     baseUrl: e.BASE_URL.replace(/\/$/, ''),
     defaultAuthority: e.DEFAULT_AUTHORITY,
     logLevel: e.LOG_LEVEL,
+    trustProxy: e.TRUST_PROXY ? e.TRUST_PROXY.split(',').map((address) => address.trim()) : false,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     bookingRateLimitPerMinute: e.BOOKING_RATE_LIMIT_PER_MINUTE,
     sessionSecret: e.SESSION_SECRET,

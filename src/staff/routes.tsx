@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { plausibleDate } from '../appointments/schema.ts';
 import { listDayBookings } from '../appointments/service.ts';
 import { listConcernsIn } from '../concerns/service.ts';
 import { listOfficesIn } from '../offices/service.ts';
@@ -25,7 +26,7 @@ const dayQuery = z.object({
     .string()
     .regex(/^[a-z0-9-]{1,64}$/)
     .optional(),
-  day: z.iso.date().optional(),
+  day: plausibleDate().optional(),
 });
 
 export async function staffRoutes(

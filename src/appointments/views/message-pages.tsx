@@ -17,13 +17,13 @@ export function MessagePage({
 }: {
   ctx: PageContext;
   title: string;
-  text: string;
+  text?: string;
   link?: { href: string; label: string };
 }) {
   return (
     <Layout ctx={ctx} title={title}>
       <h1>{title}</h1>
-      <p>{text}</p>
+      {text && <p>{text}</p>}
       {link && (
         <p>
           <a href={link.href}>{link.label}</a>

@@ -104,3 +104,13 @@ export async function deliverPendingMail(db: Db, transport: Transporter, from: s
   }
   return sent;
 }
+
+/** Mail holds personal data: sent (or abandoned) messages are deleted after `days`. */
+export async function purgeOldMail(db: Db, now: Date, days = 30) {
+  const cutoff = new Date(now.getTime() - days * 86_400_000);
+  const result = await db
+    .deleteFrom('mail_outbox')
+    .where('created_at', '<', cutoff)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
