@@ -6,6 +6,7 @@ import type { Authority } from '../authorities/service.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Db } from '../platform/db/database.ts';
 import { notFound } from '../platform/http/errors.ts';
+import { createTranslator } from '../platform/i18n/messages.ts';
 import { Text } from '../platform/ui/components.tsx';
 import { href, type PageContext } from '../platform/ui/context.ts';
 import { formatClock, formatDay, formatTime, weekdayName } from '../platform/ui/format.ts';
@@ -788,7 +789,19 @@ export async function appointmentRoutes(app: FastifyInstance, deps: AppointmentD
       if (!slot || slot.concernId !== booking.concernId || slot.officeId !== booking.officeId) {
         return rescheduleTimePage(r, reply, booking, r.ctx.t('booking.error.chooseTime'));
       }
-      const result = await reschedule(db, r.authority.id, booking.id, slot.id, r.now);
+      const facts = booking.email
+        ? await appointmentFacts(
+            db,
+            r.authority,
+            { ...booking, officeId: slot.officeId, startsAt: slot.startsAt },
+            booking.language,
+          )
+        : undefined;
+      const site = createTranslator(booking.language)('site.name', { city: r.authority.name });
+      const manageUrl = `${deps.baseUrl}/${booking.language}/manage`;
+      const result = await reschedule(db, r.authority.id, booking.id, slot.id, r.now, (moved) =>
+        facts ? confirmationMail(moved, facts, site, manageUrl) : undefined,
+      );
       if (result.ok) return reply.redirect(`${href(r.ctx, '/manage/booking')}?moved=1`, 303);
       if (result.reason === 'taken')
         return takenPage(r, reply, result.alternatives, href(r.ctx, '/manage/reschedule/time'));

@@ -160,13 +160,17 @@ export type RescheduleResult =
   | { ok: false; reason: 'taken'; alternatives: Slot[] }
   | { ok: false; reason: 'not-active' };
 
-/** Takes the new place first; the old one is released only in the same transaction. */
+/**
+ * Takes the new place first; the old one is released only in the same transaction, which
+ * also queues the updated confirmation.
+ */
 export async function reschedule(
   db: Db,
   authorityId: string,
   bookingId: string,
   newSlotId: string,
   now: Date,
+  composeMail: ComposeMail = () => undefined,
 ): Promise<RescheduleResult> {
   const current = await findBookingById(db, authorityId, bookingId);
   if (!current || current.status !== 'active' || current.startsAt <= now) {
@@ -181,7 +185,11 @@ export async function reschedule(
           throw new Rollback('not-active');
         }
         await releasePlace(tx, authorityId, current.slotId);
-        return findBookingById(tx, authorityId, bookingId);
+        const moved = await findBookingById(tx, authorityId, bookingId);
+        // The updated confirmation (new time, new calendar entry) goes out with the move.
+        const mail = moved && composeMail(moved);
+        if (mail) await enqueueMail(tx, authorityId, mail);
+        return moved;
       }),
     );
     if (!booking) return { ok: false, reason: 'not-active' };

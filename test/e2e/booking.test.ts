@@ -127,6 +127,12 @@ describe('booking in German without JavaScript', () => {
       db,
     );
     expect(moved.rows[0]).toEqual({ old: 0, new: 1 });
+    // The move sends the updated confirmation.
+    const mails = await sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM mail_outbox WHERE recipient = 'rania.haddad@example.org'`.execute(
+      db,
+    );
+    expect(mails.rows[0]?.n).toBe(2);
 
     await manage.getByRole('button', { name: 'Termin absagen' }).click();
     expect(path(manage)).toBe('/de/manage/cancelled');
