@@ -8,6 +8,7 @@ import fastifyStatic from '@fastify/static';
 import underPressure from '@fastify/under-pressure';
 import Fastify from 'fastify';
 import { appointmentApi } from './appointments/api.ts';
+import { manageRoutes } from './appointments/manage-routes.tsx';
 import { appointmentRoutes } from './appointments/routes.tsx';
 import { createAuthorityResolver } from './authorities/service.ts';
 import { outboxRoutes } from './dev/routes.tsx';
@@ -108,6 +109,7 @@ export async function buildApp({ config, db, clock = systemClock }: AppDeps) {
   await app.register(concernRoutes, deps);
   await app.register(officeRoutes, deps);
   await app.register(appointmentRoutes, deps);
+  await app.register(manageRoutes, deps);
   await app.register(appointmentApi, deps);
   await app.register(staffRoutes, deps);
   if (config.env !== 'production' && !config.smtp.host) await app.register(outboxRoutes, deps);

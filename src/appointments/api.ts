@@ -8,7 +8,7 @@ import { negotiateLanguage } from '../platform/i18n/negotiate.ts';
 import { requireAuthority } from '../portal/context.ts';
 import { appointmentFacts, confirmationMail } from './confirmation.ts';
 import { normaliseBookingCode } from './people.ts';
-import type { AppointmentDeps } from './routes.tsx';
+import type { AppointmentDeps } from './kit.tsx';
 import {
   apiAvailabilityQuery,
   apiBookingLookup,
