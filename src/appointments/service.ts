@@ -34,15 +34,17 @@ export {
   listFreeSlots,
 } from './repository.ts';
 
-export type PersonDetails = {
-  familyName: string;
-  givenNames: string;
-  dateOfBirth: string;
-  email: string | null;
-  phone: string | null;
-  language: string;
-  interpreterLanguage: string | null;
-};
+/** What a person gives when booking; bound to the booking afterwards (the name never changes). */
+export type PersonDetails = Pick<
+  Booking,
+  | 'familyName'
+  | 'givenNames'
+  | 'dateOfBirth'
+  | 'email'
+  | 'phone'
+  | 'language'
+  | 'interpreterLanguage'
+>;
 
 export type BookResult =
   | { ok: true; booking: Booking }

@@ -1,23 +1,17 @@
 import type { ResolvedText } from '../../platform/i18n/content.ts';
+import type { PersonDetails } from '../service.ts';
 import { Text } from '../../platform/ui/components.tsx';
 import type { PageContext } from '../../platform/ui/context.ts';
 import { formatClock, formatDate, languageName } from '../../platform/ui/format.ts';
 import { SummaryList, type SummaryRow } from '../../platform/ui/forms.tsx';
 import { getLanguage } from '../../platform/i18n/languages.ts';
 
-export type AppointmentView = {
+export type AppointmentView = PersonDetails & {
   concernTitle: ResolvedText | undefined;
   officeName: ResolvedText | undefined;
   officeAddress: string;
   startsAt: Date;
   timeZone: string;
-  familyName: string;
-  givenNames: string;
-  dateOfBirth: string;
-  email: string | null;
-  phone: string | null;
-  language: string;
-  interpreterLanguage: string | null;
 };
 
 type Props = {
