@@ -1,7 +1,7 @@
 import type {} from '@fastify/csrf-protection';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { getConcern, listConcernsIn } from '../concerns/service.ts';
-import { listOfficesOffering } from '../offices/service.ts';
+import { listOfferedConcernIds, listOfficesOffering } from '../offices/service.ts';
 import { notFound } from '../platform/http/errors.ts';
 import { Text } from '../platform/ui/components.tsx';
 import { href } from '../platform/ui/context.ts';
@@ -45,13 +45,10 @@ export async function appointmentRoutes(app: FastifyInstance, deps: AppointmentD
 
   // --- concern -------------------------------------------------------------------------
   async function concernPage(r: Visit, reply: FastifyReply, error?: string) {
-    const concerns = await listConcernsIn(db, r.authority.id, r.ctx.lang.code);
-    const offered = await Promise.all(
-      concerns.map(async (c) => ({
-        c,
-        offices: await listOfficesOffering(db, r.authority.id, c.id, r.ctx.lang.code),
-      })),
-    );
+    const [concerns, offered] = await Promise.all([
+      listConcernsIn(db, r.authority.id, r.ctx.lang.code),
+      listOfferedConcernIds(db, r.authority.id),
+    ]);
     return sendPage(
       reply,
       <QuestionPage
@@ -62,9 +59,9 @@ export async function appointmentRoutes(app: FastifyInstance, deps: AppointmentD
         error={error}
         action={href(r.ctx, PATHS.concern)}
         csrf={reply.generateCsrf()}
-        options={offered
-          .filter((o) => o.offices.length > 0)
-          .map(({ c }) => ({ value: c.id, label: <Text ctx={r.ctx} value={c.texts.title} /> }))}
+        options={concerns
+          .filter((c) => offered.has(c.id))
+          .map((c) => ({ value: c.id, label: <Text ctx={r.ctx} value={c.texts.title} /> }))}
       />,
       error ? 400 : 200,
     );

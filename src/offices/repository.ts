@@ -58,6 +58,17 @@ export async function listOfficeIdsForConcern(db: Db, authorityId: string, conce
   return rows.map((row) => row.office_id);
 }
 
+/** Concerns that at least one office offers. */
+export async function listOfferedConcernIds(db: Db, authorityId: string): Promise<Set<string>> {
+  const rows = await db
+    .selectFrom('office_concern')
+    .where('authority_id', '=', authorityId)
+    .select('concern_id')
+    .distinct()
+    .execute();
+  return new Set(rows.map((row) => row.concern_id));
+}
+
 export async function listConcernIdsForOffice(db: Db, authorityId: string, officeId: string) {
   const rows = await db
     .selectFrom('office_concern')

@@ -67,6 +67,7 @@ export async function listOfficesOffering(
 }
 
 export const listConcernIdsOfferedAt = listConcernIdsForOffice;
+export { listOfferedConcernIds } from './repository.ts';
 
 export async function saveOffice(
   db: Db,
