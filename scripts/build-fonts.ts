@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import subsetFont from 'subset-font';
-import { ARABIC_SUBSET } from './arabic-subset.ts';
+import { ARABIC_SUBSET } from '../src/platform/ui/arabic-subset.ts';
 
 const require = createRequire(import.meta.url);
 const source =

@@ -1,4 +1,4 @@
-// The code points kept in the self-hosted Arabic-script font (see build-fonts.ts).
+// The code points kept in the self-hosted Arabic-script font (scripts/build-fonts.ts).
 const ranges: [number, number][] = [
   [0x0020, 0x0020], // space
   [0x060c, 0x060c], // comma
