@@ -4,7 +4,13 @@ import type { Authority } from '../authorities/service.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Db } from '../platform/db/database.ts';
 import { href, type PageContext } from '../platform/ui/context.ts';
-import { formatClock, formatDay, formatTime, weekdayName } from '../platform/ui/format.ts';
+import {
+  formatClock,
+  formatDay,
+  formatTime,
+  localDay,
+  weekdayName,
+} from '../platform/ui/format.ts';
 import { sendPage } from '../platform/ui/render.ts';
 import { pageContext, requireAuthority } from '../portal/context.ts';
 import { appointmentFacts, qrSvg } from './confirmation.ts';
@@ -258,24 +264,4 @@ export function stringFields(
     out[name] = typeof value === 'string' ? value.slice(0, 300) : '';
   }
   return out;
-}
-
-export function isoFromParts(year: string, month: string, day: string): string | undefined {
-  if (!/^(19|20)\d{2}$/.test(year) || !/^\d{1,2}$/.test(month) || !/^\d{1,2}$/.test(day)) {
-    return undefined;
-  }
-  const date = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
-  if (date.getUTCDate() !== Number(day) || date.getUTCMonth() !== Number(month) - 1)
-    return undefined;
-  return date.toISOString().slice(0, 10);
-}
-
-/** The local calendar day of an instant, 'YYYY-MM-DD'. */
-export function localDay(instant: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(instant);
 }

@@ -17,7 +17,6 @@ import {
 } from './service.ts';
 import {
   createKit,
-  isoFromParts,
   noStore,
   PATHS,
   stringFields,
@@ -80,25 +79,20 @@ export async function manageRoutes(app: FastifyInstance, deps: AppointmentDeps) 
       const r = await begin(request);
       const raw = stringFields(body(request), ['code', 'dobDay', 'dobMonth', 'dobYear']);
       const parsed = lookupSchema.safeParse(raw);
-      const dob = parsed.success
-        ? isoFromParts(parsed.data.dobYear, parsed.data.dobMonth, parsed.data.dobDay)
-        : undefined;
-      if (!parsed.success || !dob) {
-        const errors = parsed.success
-          ? { dobDay: r.ctx.t('booking.error.dateOfBirth') }
-          : fieldErrors(
-              r.ctx.t,
-              parsed.error.issues,
-              { code: 'booking.error.code', dobDay: 'booking.error.dateOfBirth' },
-              'booking.error.code',
-            );
+      if (!parsed.success) {
+        const errors = fieldErrors(
+          r.ctx.t,
+          parsed.error.issues,
+          { code: 'booking.error.code', dobDay: 'booking.error.dateOfBirth' },
+          'booking.error.code',
+        );
         return lookupPage(r, reply, raw, errors);
       }
       const booking = await findBookingByCode(
         db,
         r.authority.id,
         normaliseBookingCode(parsed.data.code),
-        dob,
+        parsed.data.dateOfBirth,
       );
       if (!booking) return lookupPage(r, reply, raw, { code: r.ctx.t('booking.lookupFailed') });
       r.journey.bookingId = booking.id;

@@ -5,6 +5,7 @@ import { listOfferedConcernIds, listOfficesOffering } from '../offices/service.t
 import { notFound } from '../platform/http/errors.ts';
 import { Text } from '../platform/ui/components.tsx';
 import { href } from '../platform/ui/context.ts';
+import { localDay } from '../platform/ui/format.ts';
 import { sendPage } from '../platform/ui/render.ts';
 import { fieldErrors } from '../platform/ui/validation.ts';
 import { appointmentFacts, calendarFile, confirmationMail } from './confirmation.ts';
@@ -14,7 +15,6 @@ import {
   createKit,
   DETAIL_FALLBACKS,
   DETAIL_FIELDS,
-  localDay,
   noStore,
   PATHS,
   stringFields,

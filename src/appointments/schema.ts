@@ -85,19 +85,12 @@ export function detailsSchema(now: Date) {
           if (value[field] === '') issue(field, missing);
           else if (!PASSPORT_NAME.test(value[field])) issue(field, 'booking.error.latinLetters');
         }
-        const day = Number(value.dobDay);
-        const month = Number(value.dobMonth);
-        const year = Number(value.dobYear);
-        const date = new Date(Date.UTC(year, month - 1, day));
-        const valid =
-          /^\d{1,2}$/.test(value.dobDay) &&
-          /^\d{1,2}$/.test(value.dobMonth) &&
-          /^(19|20)\d{2}$/.test(value.dobYear) &&
-          date.getUTCFullYear() === year &&
-          date.getUTCMonth() === month - 1 &&
-          date.getUTCDate() === day;
-        if (!valid) issue('dobDay', 'booking.error.dateOfBirth');
-        else if (date > now || year < now.getUTCFullYear() - 120) {
+        const dateOfBirth = dateFromParts(value.dobYear, value.dobMonth, value.dobDay);
+        if (!dateOfBirth) issue('dobDay', 'booking.error.dateOfBirth');
+        else if (
+          new Date(dateOfBirth) > now ||
+          Number(value.dobYear) < now.getUTCFullYear() - 120
+        ) {
           issue('dobDay', 'booking.error.dateOfBirthRange');
         }
         const email = value.email === '' ? null : value.email;
@@ -123,7 +116,7 @@ export function detailsSchema(now: Date) {
         return {
           familyName: value.familyName,
           givenNames: value.givenNames,
-          dateOfBirth: valid ? date.toISOString().slice(0, 10) : '',
+          dateOfBirth: dateOfBirth ?? '',
           email,
           phone,
           language: value.language,
@@ -132,14 +125,34 @@ export function detailsSchema(now: Date) {
       })
   );
 }
+/** A date typed as day, month and year fields; undefined unless it is a real date 1900–2099. */
+export function dateFromParts(year: string, month: string, day: string): string | undefined {
+  if (!/^(19|20)\d{2}$/.test(year) || !/^\d{1,2}$/.test(month) || !/^\d{1,2}$/.test(day)) {
+    return undefined;
+  }
+  const date = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
+  if (date.getUTCDate() !== Number(day) || date.getUTCMonth() !== Number(month) - 1)
+    return undefined;
+  return date.toISOString().slice(0, 10);
+}
+
 export type PersonAnswer = z.output<ReturnType<typeof detailsSchema>>;
 
-export const lookupSchema = z.object({
-  code: text(20).pipe(z.string().min(1, 'booking.error.code')),
-  dobDay: text(2),
-  dobMonth: text(2),
-  dobYear: text(4),
-});
+export const lookupSchema = z
+  .object({
+    code: text(20).pipe(z.string().min(1, 'booking.error.code')),
+    dobDay: text(2),
+    dobMonth: text(2),
+    dobYear: text(4),
+  })
+  .transform((value, ctx) => {
+    const dateOfBirth = dateFromParts(value.dobYear, value.dobMonth, value.dobDay);
+    if (!dateOfBirth) {
+      ctx.addIssue({ code: 'custom', path: ['dobDay'], message: 'booking.error.dateOfBirth' });
+      return z.NEVER;
+    }
+    return { code: value.code, dateOfBirth };
+  });
 
 // JSON API (the same rules as the forms, in JSON shape).
 export const apiAvailabilityQuery = z.object({

@@ -7,6 +7,7 @@ import { listOfficesIn } from '../offices/service.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Db } from '../platform/db/database.ts';
 import { createTranslator } from '../platform/i18n/messages.ts';
+import { localDay } from '../platform/ui/format.ts';
 import { sendPage } from '../platform/ui/render.ts';
 import { requireAuthority } from '../portal/context.ts';
 import { audit, logIn, logOut, staffOfSession } from './service.ts';
@@ -86,9 +87,7 @@ export async function staffRoutes(
     const authority = requireAuthority(request);
     const offices = await listOfficesIn(db, authority.id, STAFF_LANG);
     const query = dayQuery.safeParse(request.query);
-    const today = new Intl.DateTimeFormat('en-CA', { timeZone: authority.timeZone }).format(
-      clock(),
-    );
+    const today = localDay(clock(), authority.timeZone);
     const officeId = (query.success && query.data.office) || offices[0]?.id || '';
     const day = (query.success && query.data.day) || today;
     // Checked before any personal data is read; the read itself is audit-logged.

@@ -1,5 +1,6 @@
 import { mergeStates } from '../../platform/i18n/content.ts';
 import { TranslationNotice } from '../../platform/ui/components.tsx';
+import { ErrorSummary } from '../../platform/ui/forms.tsx';
 import type { PageContext } from '../../platform/ui/context.ts';
 import { Layout } from '../../portal/views/layout.tsx';
 import type { Concern } from '../service.ts';
@@ -14,16 +15,7 @@ export function SearchPage({ ctx, query, results, error }: Props) {
   return (
     <Layout ctx={ctx} title={error ? `${t('form.errorPrefix')}: ${title}` : title}>
       <h1>{t('search.title')}</h1>
-      {error && (
-        <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex={-1}>
-          <h2 id="error-summary-title">{t('form.errorSummaryTitle')}</h2>
-          <ul>
-            <li>
-              <a href="#q">{error}</a>
-            </li>
-          </ul>
-        </div>
-      )}
+      <ErrorSummary ctx={ctx} errors={error ? { q: error } : {}} />
       <SearchForm ctx={ctx} query={query} {...(error ? { error } : {})} />
       {results && (
         <section aria-labelledby="results-heading">

@@ -47,3 +47,13 @@ export function formatClock(tag: string, instant: Date, timeZone: string): strin
     timeZone,
   }).format(instant);
 }
+
+/** The local calendar day of an instant in a time zone, as 'YYYY-MM-DD'. */
+export function localDay(instant: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(instant);
+}
