@@ -1,9 +1,20 @@
 // Locale-aware formatting with the Intl APIs; `tag` is a BCP 47 language tag.
+//
+// Dates are always in the Gregorian calendar: German letters, residence permits and the
+// calendar entry we send all use it, and a reader must be able to match our date with
+// theirs. Some locales default to another calendar (Farsi to the Solar Hijri one, which
+// turned 17 May 1990 into 27 Ordibehesht 1369), so every date format below names the
+// calendar. The numbering system stays the locale's own (Persian digits in Farsi).
+
+/** A date formatter in the reader's language and digits, on the Gregorian calendar. */
+function gregorian(tag: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  return new Intl.DateTimeFormat(tag, { ...options, calendar: 'gregory' });
+}
 
 /** Weekday name for an ISO weekday (Monday = 1). 2024-01-01 was a Monday. */
 export function weekdayName(tag: string, isoWeekday: number): string {
   const date = new Date(Date.UTC(2024, 0, isoWeekday));
-  return new Intl.DateTimeFormat(tag, { weekday: 'long', timeZone: 'UTC' }).format(date);
+  return gregorian(tag, { weekday: 'long', timeZone: 'UTC' }).format(date);
 }
 
 /** A wall-clock time such as '08:30:00' in the reader's locale, on the 24-hour clock used in Germany. */
@@ -28,14 +39,21 @@ export function languageName(tag: string, code: string): string {
 
 /** A calendar day 'YYYY-MM-DD' as the reader says it, e.g. "Dienstag, 24. November 2026". */
 export function formatDay(tag: string, day: string): string {
-  return new Intl.DateTimeFormat(tag, { dateStyle: 'full', timeZone: 'UTC' }).format(
+  return gregorian(tag, { dateStyle: 'full', timeZone: 'UTC' }).format(
+    new Date(`${day}T12:00:00Z`),
+  );
+}
+
+/** A calendar day 'YYYY-MM-DD' without its weekday, e.g. a date of birth: "17. Mai 1990". */
+export function formatLongDay(tag: string, day: string): string {
+  return gregorian(tag, { dateStyle: 'long', timeZone: 'UTC' }).format(
     new Date(`${day}T12:00:00Z`),
   );
 }
 
 /** The local date of an instant in a time zone. */
 export function formatDate(tag: string, instant: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat(tag, { dateStyle: 'full', timeZone }).format(instant);
+  return gregorian(tag, { dateStyle: 'full', timeZone }).format(instant);
 }
 
 /** The local wall-clock time of an instant in a time zone, 24-hour. */
@@ -50,7 +68,7 @@ export function formatClock(tag: string, instant: Date, timeZone: string): strin
 
 /** The local calendar day of an instant in a time zone, as 'YYYY-MM-DD'. */
 export function localDay(instant: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', {
+  return gregorian('en-CA', {
     timeZone,
     year: 'numeric',
     month: '2-digit',
