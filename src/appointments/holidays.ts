@@ -1,10 +1,70 @@
-// Statutory public holidays (days off) of the Länder our demo authorities are in. Sources:
-// § 2 (1) NFeiertagsG (Lower Saxony) and § 1 FeiertagsG (Hamburg), both with Reformation
-// Day since 2018; see the shared notes/concerns-facts.md.
+// Statutory public holidays (days off) of the sixteen Länder, from the maintained
+// date-holidays library (its data follows the Länder's Feiertagsgesetze and works offline:
+// no network access at install or run time). Only days off for the whole Land are listed:
+// the public_holiday table is keyed by Land. Days off in part of a Land only, such as
+// Mariä Himmelfahrt in Bavaria's Catholic-majority communities or the Augsburger
+// Friedensfest in Augsburg, are left out; an office there enters them as closures.
+import Holidays from 'date-holidays';
 
 export type Holiday = { day: string; name: string };
 
-/** Easter Sunday (Gregorian calendar), by the anonymous Gregorian algorithm. */
+/** The Länder by their ISO 3166-2:DE codes without the 'DE-' prefix, e.g. 'NI', 'HH'. */
+export const LAENDER = [
+  'BB',
+  'BE',
+  'BW',
+  'BY',
+  'HB',
+  'HE',
+  'HH',
+  'MV',
+  'NI',
+  'NW',
+  'RP',
+  'SH',
+  'SL',
+  'SN',
+  'ST',
+  'TH',
+] as const;
+
+/** Official names where a Land's law differs from the library's name (notes/concerns-facts.md). */
+const OFFICIAL_NAMES: Record<string, Record<string, string>> = {
+  // § 1 Nr. 8 FeiertagsG Hamburg, inserted by the law of 12.03.2018.
+  HH: { '10-31': 'Tag der Reformation' },
+};
+
+const calendars = new Map<string, Holidays>();
+
+function calendarOf(land: string): Holidays {
+  let calendar = calendars.get(land);
+  if (!calendar) {
+    if (!(LAENDER as readonly string[]).includes(land)) {
+      // A mistyped Land would otherwise silently get slots on its holidays.
+      throw new RangeError(`unknown Land "${land}": expected one of ${LAENDER.join(', ')}`);
+    }
+    calendar = new Holidays('DE', land, { languages: ['de'], types: ['public'] });
+    calendars.set(land, calendar);
+  }
+  return calendar;
+}
+
+/** The statutory days off of a Land in a year, in date order, with their German names. */
+export function publicHolidays(land: string, year: number): Holiday[] {
+  return calendarOf(land)
+    .getHolidays(year, 'de')
+    .filter((holiday) => holiday.type === 'public')
+    .map((holiday) => {
+      // The library gives local dates as 'YYYY-MM-DD HH:mm:ss'.
+      const day = holiday.date.slice(0, 10);
+      return { day, name: OFFICIAL_NAMES[land]?.[day.slice(5)] ?? holiday.name };
+    });
+}
+
+/**
+ * Easter Sunday (Gregorian calendar), by the anonymous Gregorian algorithm. No longer used
+ * for the holidays; kept because appointments.test.ts imports it: remove it with that test.
+ */
 export function easterSunday(year: number): Date {
   const a = year % 19;
   const b = Math.floor(year / 100);
@@ -21,27 +81,4 @@ export function easterSunday(year: number): Date {
   const month = Math.floor((h + l - 7 * m + 114) / 31);
   const day = ((h + l - 7 * m + 114) % 31) + 1;
   return new Date(Date.UTC(year, month - 1, day));
-}
-
-const iso = (date: Date) => date.toISOString().slice(0, 10);
-const plusDays = (date: Date, days: number) => new Date(date.getTime() + days * 86_400_000);
-
-const SAME_TEN_DAYS = new Set(['NI', 'HH']);
-
-export function publicHolidays(land: string, year: number): Holiday[] {
-  if (!SAME_TEN_DAYS.has(land)) return [];
-  const easter = easterSunday(year);
-  const fixed = (month: number, day: number) => iso(new Date(Date.UTC(year, month - 1, day)));
-  return [
-    { day: fixed(1, 1), name: 'Neujahr' },
-    { day: iso(plusDays(easter, -2)), name: 'Karfreitag' },
-    { day: iso(plusDays(easter, 1)), name: 'Ostermontag' },
-    { day: fixed(5, 1), name: 'Tag der Arbeit' },
-    { day: iso(plusDays(easter, 39)), name: 'Christi Himmelfahrt' },
-    { day: iso(plusDays(easter, 50)), name: 'Pfingstmontag' },
-    { day: fixed(10, 3), name: 'Tag der Deutschen Einheit' },
-    { day: fixed(10, 31), name: land === 'HH' ? 'Tag der Reformation' : 'Reformationstag' },
-    { day: fixed(12, 25), name: '1. Weihnachtstag' },
-    { day: fixed(12, 26), name: '2. Weihnachtstag' },
-  ];
 }
