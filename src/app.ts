@@ -1,30 +1,51 @@
-import crypto from 'node:crypto';
-import compress from '@fastify/compress';
-import cookie from '@fastify/cookie';
-import csrf from '@fastify/csrf-protection';
-import formbody from '@fastify/formbody';
-import rateLimit from '@fastify/rate-limit';
-import fastifyStatic from '@fastify/static';
-import underPressure from '@fastify/under-pressure';
-import Fastify from 'fastify';
-import { appointmentApi } from './appointments/api.ts';
-import { manageRoutes } from './appointments/manage-routes.tsx';
-import { appointmentRoutes } from './appointments/routes.tsx';
-import { createAuthorityResolver } from './authorities/service.ts';
-import { outboxRoutes } from './dev/routes.tsx';
-import { staffRoutes } from './staff/routes.tsx';
-import { systemClock, type Clock } from './platform/clock.ts';
-import { concernRoutes } from './concerns/routes.tsx';
-import { healthRoutes } from './health/routes.ts';
-import { officeRoutes } from './offices/routes.tsx';
-import type { Config } from './platform/config.ts';
-import type { Db } from './platform/db/database.ts';
-import { statusOf } from './platform/http/errors.ts';
-import { registerSecurityHeaders } from './platform/http/security.ts';
-import { loggerOptions } from './platform/log.ts';
-import { PUBLIC_DIR } from './platform/ui/assets.ts';
-import { apiError, errorPage } from './portal/errors.tsx';
-import { portalRoutes } from './portal/routes.tsx';
+import crypto from "node:crypto";
+import compress from "@fastify/compress";
+import cookie from "@fastify/cookie";
+import csrf from "@fastify/csrf-protection";
+import formbody from "@fastify/formbody";
+import rateLimit from "@fastify/rate-limit";
+import fastifyStatic from "@fastify/static";
+import underPressure from "@fastify/under-pressure";
+import Fastify from "fastify";
+import { appointmentApi } from "./appointments/api.ts";
+import { manageRoutes } from "./appointments/manage-routes.tsx";
+import { appointmentRoutes } from "./appointments/routes.tsx";
+import { createAuthorityResolver } from "./authorities/service.ts";
+import { outboxRoutes } from "./dev/routes.tsx";
+import { staffRoutes } from "./staff/routes.tsx";
+import { systemClock, type Clock } from "./platform/clock.ts";
+import { concernRoutes } from "./concerns/routes.tsx";
+import { listConcernsIn } from "./concerns/service.ts";
+import { healthRoutes } from "./health/routes.ts";
+import { officeRoutes } from "./offices/routes.tsx";
+import type { Config } from "./platform/config.ts";
+import type { Db } from "./platform/db/database.ts";
+import { sendError } from "./platform/http/error-pages.tsx";
+import { AppError, toAppError } from "./platform/http/errors.ts";
+import {
+  registerRequestContext,
+  type SiteNavigation,
+} from "./platform/http/request-context.ts";
+import { registerSecurityHeaders } from "./platform/http/security.ts";
+import { loggerOptions } from "./platform/log.ts";
+import { PUBLIC_DIR } from "./platform/ui/assets.ts";
+import { portalRoutes } from "./portal/routes.tsx";
+
+/** The links of every page's header and footer; pages in one language only say which. */
+const SITE_NAVIGATION: SiteNavigation = {
+  main: [
+    { path: "/concerns", label: "nav.concerns" },
+    { path: "/offices", label: "nav.offices" },
+    { path: "/search", label: "nav.search" },
+    { path: "/book", label: "nav.book" },
+    { path: "/manage", label: "nav.manage" },
+  ],
+  footer: [
+    { path: "/leichte-sprache", label: "footer.easyRead", lang: "de" },
+    { path: "/gebaerdensprache", label: "footer.signLanguage", lang: "de" },
+    { path: "/accessibility", label: "footer.accessibility" },
+  ],
+};
 
 export type AppDeps = { config: Config; db: Db; clock?: Clock };
 
@@ -39,62 +60,65 @@ export async function buildApp({ config, db, clock = systemClock }: AppDeps) {
     routerOptions: { maxParamLength: 200 },
     // Malformed URLs (bad percent-encoding) are simply pages that do not exist.
     frameworkErrors: (_error, request, reply) =>
-      request.url.startsWith('/api/')
-        ? apiError(request, reply, 404)
-        : errorPage(request, reply, 404),
+      sendError(request, reply, new AppError("NOT_FOUND")),
   });
-
-  app.decorateRequest('authority', null);
 
   await registerSecurityHeaders(app);
   // Shed load (503 + Retry-After) only when the event loop lags: a busy loop is not an
   // overloaded one, a loop that stalls for a second is.
-  await app.register(underPressure, { maxEventLoopDelay: 1000, retryAfter: 10 });
+  await app.register(underPressure, {
+    maxEventLoopDelay: 1000,
+    retryAfter: 10,
+  });
   await app.register(rateLimit, {
     max: config.rateLimitPerMinute,
-    timeWindow: '1 minute',
+    timeWindow: "1 minute",
     errorResponseBuilder: (_request, context) => ({
       statusCode: context.statusCode,
-      code: 'TOO_MANY_REQUESTS',
-      message: 'too many requests',
+      code: "TOO_MANY_REQUESTS",
+      message: "too many requests",
     }),
   });
-  await app.register(compress, { encodings: ['br', 'gzip'], threshold: 512 });
+  await app.register(compress, { encodings: ["br", "gzip"], threshold: 512 });
   await app.register(formbody);
-  const secure = config.baseUrl.startsWith('https://');
+  const secure = config.baseUrl.startsWith("https://");
   await app.register(cookie, {
-    secret: config.sessionSecret ?? crypto.randomBytes(32).toString('hex'),
+    secret: config.sessionSecret ?? crypto.randomBytes(32).toString("hex"),
   });
   await app.register(csrf, {
-    sessionPlugin: '@fastify/cookie',
-    cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/', secure },
+    sessionPlugin: "@fastify/cookie",
+    cookieOpts: {
+      signed: true,
+      httpOnly: true,
+      sameSite: "lax",
+      path: "/",
+      secure,
+    },
   });
   await app.register(fastifyStatic, {
     root: PUBLIC_DIR,
-    prefix: '/assets/',
+    prefix: "/assets/",
     // URLs carry a content hash (see assetUrl), so a file never changes under its URL.
     immutable: true,
-    maxAge: '365d',
+    maxAge: "365d",
   });
 
-  const resolveAuthority = createAuthorityResolver(db, config.defaultAuthority);
-  app.addHook('onRequest', async (request, reply) => {
-    reply.header('x-request-id', request.id);
-    if (request.url.startsWith('/assets/') || request.url === '/health' || request.url === '/ready')
-      return;
-    request.authority = (await resolveAuthority(request.hostname)) ?? null;
+  app.addHook("onRequest", async (request, reply) => {
+    reply.header("x-request-id", request.id);
+  });
+  registerRequestContext(app, {
+    resolveAuthority: createAuthorityResolver(db, config.defaultAuthority),
+    navigation: SITE_NAVIGATION,
   });
 
   app.setErrorHandler((error, request, reply) => {
-    const status = statusOf(error);
-    if (status >= 500) request.log.error({ err: error }, 'request failed');
-    if (request.url.startsWith('/api/')) return apiError(request, reply, status);
-    return errorPage(request, reply, status);
+    const appError = toAppError(error);
+    if (appError.statusCode >= 500)
+      request.log.error({ err: error }, "request failed");
+    return sendError(request, reply, appError);
   });
   app.setNotFoundHandler((request, reply) =>
-    request.url.startsWith('/api/')
-      ? apiError(request, reply, 404)
-      : errorPage(request, reply, 404),
+    sendError(request, reply, new AppError("NOT_FOUND")),
   );
 
   const deps = {
@@ -107,11 +131,19 @@ export async function buildApp({ config, db, clock = systemClock }: AppDeps) {
   await app.register(healthRoutes, deps);
   await app.register(portalRoutes, deps);
   await app.register(concernRoutes, deps);
-  await app.register(officeRoutes, deps);
+  await app.register(officeRoutes, {
+    ...deps,
+    concerns: async (authorityId: string, lang: string) =>
+      (await listConcernsIn(db, authorityId, lang)).map((c) => ({
+        id: c.id,
+        title: c.texts.title,
+      })),
+  });
   await app.register(appointmentRoutes, deps);
   await app.register(manageRoutes, deps);
   await app.register(appointmentApi, deps);
   await app.register(staffRoutes, deps);
-  if (config.env !== 'production' && !config.smtp.host) await app.register(outboxRoutes, deps);
+  if (config.env !== "production" && !config.smtp.host)
+    await app.register(outboxRoutes, deps);
   return app;
 }

@@ -5,7 +5,7 @@ import { listOfficesIn } from '../offices/service.ts';
 import { findLanguage, SOURCE_LANGUAGE } from '../platform/i18n/languages.ts';
 import { createTranslator, isMessageKey } from '../platform/i18n/messages.ts';
 import { negotiateLanguage } from '../platform/i18n/negotiate.ts';
-import { requireAuthority } from '../portal/context.ts';
+import { requireAuthority } from '../platform/http/request-context.ts';
 import { appointmentFacts, confirmationMail } from './confirmation.ts';
 import { normaliseBookingCode } from './people.ts';
 import type { AppointmentDeps } from './kit.tsx';

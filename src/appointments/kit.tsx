@@ -12,7 +12,7 @@ import {
   weekdayName,
 } from '../platform/ui/format.ts';
 import { sendPage } from '../platform/ui/render.ts';
-import { pageContext, requireAuthority } from '../portal/context.ts';
+import { pageContext, requireAuthority } from '../platform/http/request-context.ts';
 import { appointmentFacts, qrSvg } from './confirmation.ts';
 import { loadJourney, storeJourney, type JourneyState } from './journey.ts';
 import { findBookingById, nextFreeDays, type Booking, type Slot } from './service.ts';

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.ts';
-import type { BookingStatus } from '../database.ts';
+import type { BookingStatus } from './tables.ts';
 
 // All SQL of the appointments feature. Times are timestamptz; local dates and times are
 // computed in PostgreSQL with the authority's time zone, which is correct across DST.

@@ -1,16 +1,7 @@
 import type { Db } from '../platform/db/database.ts';
+import type { Authority } from '../platform/http/request-context.ts';
 
-export type Authority = {
-  id: string;
-  name: string;
-  land: string;
-  contactEmail: string;
-  accessibilityEmail: string;
-  accessibilityStatementDate: string;
-  conciliationUrl: string;
-  phone: string | null;
-  timeZone: string;
-};
+export type { Authority } from '../platform/http/request-context.ts';
 
 export async function findAuthorityByHost(db: Db, host: string): Promise<Authority | undefined> {
   return db

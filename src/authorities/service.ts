@@ -2,7 +2,7 @@ import type { Db } from '../platform/db/database.ts';
 import { findAuthorityByHost, findAuthorityById, type Authority } from './repository.ts';
 
 export type { Authority } from './repository.ts';
-export { listAuthorities } from './repository.ts';
+export { countAuthorities, listAuthorities, upsertAuthority } from './repository.ts';
 
 const CACHE_MS = 30_000;
 

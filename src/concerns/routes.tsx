@@ -4,7 +4,7 @@ import type { Db } from '../platform/db/database.ts';
 import { notFound } from '../platform/http/errors.ts';
 import { href } from '../platform/ui/context.ts';
 import { sendPage } from '../platform/ui/render.ts';
-import { pageContext, requireAuthority } from '../portal/context.ts';
+import { pageContext, requireAuthority } from '../platform/http/request-context.ts';
 import { concernParamsSchema, SEARCH_MAX_LENGTH, searchQuerySchema } from './schema.ts';
 import { getConcern, listConcernsIn, searchConcerns } from './service.ts';
 import { ConcernPage } from './views/concern-page.tsx';

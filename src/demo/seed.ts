@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { upsertAuthority } from '../authorities/repository.ts';
+import { upsertAuthority } from '../authorities/service.ts';
 import { replaceCapacityRules, upsertPolicy } from '../appointments/service.ts';
 import { saveConcern } from '../concerns/service.ts';
 import { saveOffice } from '../offices/service.ts';

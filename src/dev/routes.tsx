@@ -3,7 +3,7 @@ import type { Db } from '../platform/db/database.ts';
 import { notFound } from '../platform/http/errors.ts';
 import { listOutbox } from '../platform/mail/outbox.ts';
 import { sendPage } from '../platform/ui/render.ts';
-import { requireAuthority } from '../portal/context.ts';
+import { requireAuthority } from '../platform/http/request-context.ts';
 
 // Development only (no SMTP configured, not production): the mail that would have been
 // sent, so that a tester sees the confirmation without a mail server.

@@ -1,18 +1,24 @@
 import type { FastifyInstance } from 'fastify';
-import { listConcernsIn } from '../concerns/service.ts';
 import type { Db } from '../platform/db/database.ts';
 import { notFound } from '../platform/http/errors.ts';
 import { href } from '../platform/ui/context.ts';
 import { sendPage } from '../platform/ui/render.ts';
-import { pageContext, requireAuthority } from '../portal/context.ts';
+import { pageContext, requireAuthority } from '../platform/http/request-context.ts';
 import { officeParamsSchema } from './schema.ts';
 import { getOffice, listConcernIdsOfferedAt, listOfficesIn } from './service.ts';
-import { OfficePage } from './views/office-page.tsx';
+import { OfficePage, type OfferedConcern } from './views/office-page.tsx';
 import { OfficesPage } from './views/offices-page.tsx';
+
+/**
+ * The concerns of the authority in the reader's language, given by the composition root:
+ * offices list what they handle without depending on the concerns feature (which depends
+ * on offices for "where").
+ */
+export type ConcernDirectory = (authorityId: string, lang: string) => Promise<OfferedConcern[]>;
 
 export async function officeRoutes(
   app: FastifyInstance,
-  { db, baseUrl }: { db: Db; baseUrl: string },
+  { db, baseUrl, concerns }: { db: Db; baseUrl: string; concerns: ConcernDirectory },
 ) {
   app.get('/:lang/offices', async (request, reply) => {
     const ctx = pageContext(request);
@@ -28,15 +34,13 @@ export async function officeRoutes(
     const office = await getOffice(db, authorityId, params.data.id, ctx.lang.code);
     if (!office) throw notFound();
     const offered = new Set(await listConcernIdsOfferedAt(db, authorityId, office.id));
-    const concerns = (await listConcernsIn(db, authorityId, ctx.lang.code))
-      .filter((c) => offered.has(c.id))
-      .map((c) => ({ id: c.id, title: c.texts.title }));
+    const here = (await concerns(authorityId, ctx.lang.code)).filter((c) => offered.has(c.id));
     return sendPage(
       reply,
       <OfficePage
         ctx={ctx}
         office={office}
-        concerns={concerns}
+        concerns={here}
         url={`${baseUrl}${href(ctx, `/offices/${office.id}`)}`}
       />,
     );

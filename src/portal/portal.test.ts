@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp } from '../../test/support/app.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database.ts';
 import { createDb } from '../platform/db/database.ts';
-import { upsertAuthority } from '../authorities/repository.ts';
+import { upsertAuthority } from '../authorities/service.ts';
 
 let test: TestDatabase;
 let app: FastifyInstance;

@@ -7,7 +7,7 @@ import { negotiateLanguage } from '../platform/i18n/negotiate.ts';
 import { notFound } from '../platform/http/errors.ts';
 import { sendPage } from '../platform/ui/render.ts';
 import { loadGermanPage } from './content.ts';
-import { pageContext, requireAuthority } from './context.ts';
+import { pageContext, requireAuthority } from '../platform/http/request-context.ts';
 import { AccessibilityPage } from './views/accessibility-page.tsx';
 import { EasyReadPage } from './views/easy-read-page.tsx';
 import { HomePage } from './views/home-page.tsx';

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { plausibleDate } from '../appointments/schema.ts';
+import { plausibleDate } from '../platform/validation/dates.ts';
 import { listDayBookings } from '../appointments/service.ts';
 import { listConcernsIn } from '../concerns/service.ts';
 import { listOfficesIn } from '../offices/service.ts';
@@ -9,7 +9,7 @@ import type { Db } from '../platform/db/database.ts';
 import { createTranslator } from '../platform/i18n/messages.ts';
 import { localDay } from '../platform/ui/format.ts';
 import { sendPage } from '../platform/ui/render.ts';
-import { requireAuthority } from '../portal/context.ts';
+import { requireAuthority } from '../platform/http/request-context.ts';
 import { audit, logIn, logOut, staffOfSession } from './service.ts';
 import { DayPage, LoginPage } from './views/pages.tsx';
 

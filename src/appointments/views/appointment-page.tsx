@@ -1,7 +1,7 @@
 import type { PageContext } from '../../platform/ui/context.ts';
 import { PostForm } from '../../platform/ui/forms.tsx';
-import { Layout } from '../../portal/views/layout.tsx';
-import type { BookingStatus } from '../../database.ts';
+import { Layout } from '../../platform/ui/layout.tsx';
+import type { BookingStatus } from '../tables.ts';
 import { AppointmentSummary, type AppointmentView } from './booking-summary.tsx';
 
 type Props = {

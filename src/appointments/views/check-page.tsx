@@ -1,6 +1,6 @@
 import type { PageContext } from '../../platform/ui/context.ts';
 import { BackLink, PostForm, SubmitButton } from '../../platform/ui/forms.tsx';
-import { Layout } from '../../portal/views/layout.tsx';
+import { Layout } from '../../platform/ui/layout.tsx';
 import { AppointmentSummary, type AppointmentView } from './booking-summary.tsx';
 
 type Props = {

@@ -12,7 +12,7 @@ import {
   TextInput,
   type FieldErrors,
 } from '../../platform/ui/forms.tsx';
-import { Layout } from '../../portal/views/layout.tsx';
+import { Layout } from '../../platform/ui/layout.tsx';
 import { INTERPRETER_LANGUAGES } from '../schema.ts';
 
 export type DetailsValues = Partial<Record<string, string>>;

@@ -7,7 +7,7 @@ import {
   DateInput,
   type FieldErrors,
 } from '../../platform/ui/forms.tsx';
-import { Layout } from '../../portal/views/layout.tsx';
+import { Layout } from '../../platform/ui/layout.tsx';
 
 export function MessagePage({
   ctx,

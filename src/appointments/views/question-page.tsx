@@ -8,7 +8,7 @@ import {
   SubmitButton,
   type Option,
 } from '../../platform/ui/forms.tsx';
-import { Layout } from '../../portal/views/layout.tsx';
+import { Layout } from '../../platform/ui/layout.tsx';
 
 type Props = {
   ctx: PageContext;

@@ -1,7 +1,7 @@
 import type { Office } from '../../offices/service.ts';
 import { Breadcrumbs, Text, TranslationNotice } from '../../platform/ui/components.tsx';
 import { href, type PageContext } from '../../platform/ui/context.ts';
-import { Layout } from '../../portal/views/layout.tsx';
+import { Layout } from '../../platform/ui/layout.tsx';
 import { documentList, type Concern } from '../service.ts';
 import { langAttributes } from '../../platform/ui/components.tsx';
 

@@ -2,7 +2,7 @@ import { mergeStates } from '../../platform/i18n/content.ts';
 import { TranslationNotice } from '../../platform/ui/components.tsx';
 import { ErrorSummary } from '../../platform/ui/forms.tsx';
 import type { PageContext } from '../../platform/ui/context.ts';
-import { Layout } from '../../portal/views/layout.tsx';
+import { Layout } from '../../platform/ui/layout.tsx';
 import type { Concern } from '../service.ts';
 import { ConcernList } from './concern-list.tsx';
 import { SearchForm } from './search-form.tsx';

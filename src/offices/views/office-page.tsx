@@ -1,4 +1,4 @@
-import { Layout } from '../../portal/views/layout.tsx';
+import { Layout } from '../../platform/ui/layout.tsx';
 import { Breadcrumbs, Text, TranslationNotice } from '../../platform/ui/components.tsx';
 import { href, type PageContext } from '../../platform/ui/context.ts';
 import type { ResolvedText } from '../../platform/i18n/content.ts';

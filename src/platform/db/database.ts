@@ -1,6 +1,6 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
-import type { Database } from '../../database.ts';
+import type { Database } from './tables.ts';
 
 export type Db = Kysely<Database>;
 

@@ -10,10 +10,18 @@ describe('language table', () => {
   it('finds broken tables', () => {
     const broken = [
       ...LANGUAGES,
-      { code: 'xx', tag: 'not a tag!', endonym: 'X', rtl: false, fallbacks: ['zz'] },
+      {
+        code: 'xx',
+        tag: 'not a tag!',
+        hreflang: 'de-x-simple',
+        endonym: 'X',
+        rtl: false,
+        fallbacks: ['zz'],
+      },
     ];
     expect(checkLanguageTable(broken)).toEqual([
       'xx: "not a tag!" is not a valid BCP 47 tag',
+      'xx: "de-x-simple" is not a valid hreflang',
       'xx: fallbacks must end in de',
       'xx: unknown fallback zz',
     ]);

@@ -6,6 +6,11 @@ export type Language = {
   code: string;
   /** BCP 47 tag for the `lang` attribute and Intl APIs. */
   tag: string;
+  /**
+   * The `hreflang` of the page's alternates for search engines (ISO 639-1, optionally a
+   * region); none for plain German, which is German for the same readers, not another language.
+   */
+  hreflang: string | undefined;
   /** The language's name in itself, for the language switcher. */
   endonym: string;
   rtl: boolean;
@@ -16,20 +21,35 @@ export type Language = {
 export const SOURCE_LANGUAGE = 'de';
 
 export const LANGUAGES: readonly Language[] = [
-  { code: 'de', tag: 'de', endonym: 'Deutsch', rtl: false, fallbacks: [] },
+  { code: 'de', tag: 'de', hreflang: 'de', endonym: 'Deutsch', rtl: false, fallbacks: [] },
   {
     code: 'de-simple',
     tag: 'de-x-simple',
+    hreflang: undefined,
     endonym: 'Einfache Sprache',
     rtl: false,
     fallbacks: ['de'],
   },
-  { code: 'en', tag: 'en', endonym: 'English', rtl: false, fallbacks: ['de'] },
-  { code: 'ar', tag: 'ar', endonym: 'العربية', rtl: true, fallbacks: ['en', 'de'] },
-  { code: 'uk', tag: 'uk', endonym: 'Українська', rtl: false, fallbacks: ['en', 'de'] },
-  { code: 'ru', tag: 'ru', endonym: 'Русский', rtl: false, fallbacks: ['en', 'de'] },
-  { code: 'fa', tag: 'fa', endonym: 'فارسی', rtl: true, fallbacks: ['en', 'de'] },
-  { code: 'tr', tag: 'tr', endonym: 'Türkçe', rtl: false, fallbacks: ['en', 'de'] },
+  { code: 'en', tag: 'en', hreflang: 'en', endonym: 'English', rtl: false, fallbacks: ['de'] },
+  { code: 'ar', tag: 'ar', hreflang: 'ar', endonym: 'العربية', rtl: true, fallbacks: ['en', 'de'] },
+  {
+    code: 'uk',
+    tag: 'uk',
+    hreflang: 'uk',
+    endonym: 'Українська',
+    rtl: false,
+    fallbacks: ['en', 'de'],
+  },
+  {
+    code: 'ru',
+    tag: 'ru',
+    hreflang: 'ru',
+    endonym: 'Русский',
+    rtl: false,
+    fallbacks: ['en', 'de'],
+  },
+  { code: 'fa', tag: 'fa', hreflang: 'fa', endonym: 'فارسی', rtl: true, fallbacks: ['en', 'de'] },
+  { code: 'tr', tag: 'tr', hreflang: 'tr', endonym: 'Türkçe', rtl: false, fallbacks: ['en', 'de'] },
 ];
 
 const byCode = new Map(LANGUAGES.map((language) => [language.code, language]));
@@ -60,6 +80,10 @@ export function checkLanguageTable(languages: readonly Language[] = LANGUAGES): 
       Intl.getCanonicalLocales(language.tag);
     } catch {
       problems.push(`${language.code}: "${language.tag}" is not a valid BCP 47 tag`);
+    }
+    // Search engines take ISO 639-1 with an optional region only; 'de-x-simple' is ignored.
+    if (language.hreflang !== undefined && !/^[a-z]{2}(-[A-Z]{2})?$/.test(language.hreflang)) {
+      problems.push(`${language.code}: "${language.hreflang}" is not a valid hreflang`);
     }
     const last = language.fallbacks.at(-1);
     if (language.code !== SOURCE_LANGUAGE && last !== SOURCE_LANGUAGE) {

@@ -1,7 +1,7 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/database.ts';
-import type { MailAttachment } from '../../database.ts';
+import type { MailAttachment } from '../db/tables.ts';
 
 // Transactional outbox: a message is written in the same transaction as what it confirms,
 // so an acknowledged booking never lacks its mail; a sender delivers it afterwards. Without

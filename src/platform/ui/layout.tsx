@@ -1,8 +1,8 @@
 import type { ComponentChildren } from 'preact';
-import { LANGUAGES } from '../../platform/i18n/languages.ts';
-import { assetUrl } from '../../platform/ui/assets.ts';
-import { href, type PageContext } from '../../platform/ui/context.ts';
-import { jsonLd } from '../../platform/ui/render.ts';
+import { LANGUAGES } from '../i18n/languages.ts';
+import { assetUrl } from './assets.ts';
+import { href, type NavigationItem, type PageContext } from './context.ts';
+import { jsonLd } from './render.ts';
 
 type LayoutProps = {
   ctx: PageContext;
@@ -24,9 +24,10 @@ export function Layout({ ctx, title, description, structuredData, children }: La
         {description && <meta name="description" content={description} />}
         <link rel="stylesheet" href={assetUrl('styles.css')} />
         <link rel="icon" href={assetUrl('favicon.svg')} type="image/svg+xml" />
-        {LANGUAGES.map((l) => (
-          <link key={l.code} rel="alternate" hreflang={l.tag} href={`/${l.code}${ctx.path}`} />
+        {LANGUAGES.filter((l) => l.hreflang).map((l) => (
+          <link key={l.code} rel="alternate" hreflang={l.hreflang} href={`/${l.code}${ctx.path}`} />
         ))}
+        {ctx.path === '/' && <link rel="alternate" hreflang="x-default" href="/" />}
         {structuredData !== undefined && (
           <script
             type="application/ld+json"
@@ -47,21 +48,11 @@ export function Layout({ ctx, title, description, structuredData, children }: La
           </div>
           <nav class="wrap main-nav" aria-label={t('layout.mainNavigation')}>
             <ul>
-              <li>
-                <a href={href(ctx, '/concerns')}>{t('nav.concerns')}</a>
-              </li>
-              <li>
-                <a href={href(ctx, '/offices')}>{t('nav.offices')}</a>
-              </li>
-              <li>
-                <a href={href(ctx, '/search')}>{t('nav.search')}</a>
-              </li>
-              <li>
-                <a href={href(ctx, '/book')}>{t('nav.book')}</a>
-              </li>
-              <li>
-                <a href={href(ctx, '/manage')}>{t('nav.manage')}</a>
-              </li>
+              {ctx.navigation.main.map((item) => (
+                <li key={item.path}>
+                  <NavigationLink ctx={ctx} item={item} />
+                </li>
+              ))}
             </ul>
           </nav>
         </header>
@@ -71,19 +62,11 @@ export function Layout({ ctx, title, description, structuredData, children }: La
         <footer class="site-footer">
           <div class="wrap">
             <ul>
-              <li>
-                <a href="/de/leichte-sprache" hreflang="de">
-                  {t('footer.easyRead')}
-                </a>
-              </li>
-              <li>
-                <a href="/de/gebaerdensprache" hreflang="de">
-                  {t('footer.signLanguage')}
-                </a>
-              </li>
-              <li>
-                <a href={href(ctx, '/accessibility')}>{t('footer.accessibility')}</a>
-              </li>
+              {ctx.navigation.footer.map((item) => (
+                <li key={item.path}>
+                  <NavigationLink ctx={ctx} item={item} />
+                </li>
+              ))}
               <li>
                 <a href={`mailto:${ctx.site.accessibilityEmail}`}>{t('footer.feedback')}</a>
               </li>
@@ -93,6 +76,18 @@ export function Layout({ ctx, title, description, structuredData, children }: La
       </body>
     </html>
   );
+}
+
+/** A page of the site; one that exists in a single language says which. */
+function NavigationLink({ ctx, item }: { ctx: PageContext; item: NavigationItem }) {
+  if (item.lang) {
+    return (
+      <a href={`/${item.lang}${item.path}`} hreflang={item.lang}>
+        {ctx.t(item.label)}
+      </a>
+    );
+  }
+  return <a href={href(ctx, item.path)}>{ctx.t(item.label)}</a>;
 }
 
 /** Links to this same page in every language; a <details> needs no JavaScript. */

@@ -1,5 +1,5 @@
 import type { PageContext } from '../../platform/ui/context.ts';
-import { Layout } from './layout.tsx';
+import { Layout } from '../../platform/ui/layout.tsx';
 
 type Props = { ctx: PageContext; createdOn: string; conciliationUrl: string };
 

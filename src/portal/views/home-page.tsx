@@ -1,12 +1,9 @@
-import { ConcernList } from '../../concerns/views/concern-list.tsx';
-import { SearchForm } from '../../concerns/views/search-form.tsx';
-import type { Concern } from '../../concerns/service.ts';
-import type { Office } from '../../offices/service.ts';
-import { Address, OfficeName } from '../../offices/views/office-parts.tsx';
+import { ConcernList, SearchForm, type Concern } from '../../concerns/index.ts';
+import { Address, OfficeName, type Office } from '../../offices/index.ts';
 import { mergeStates } from '../../platform/i18n/content.ts';
 import { TranslationNotice } from '../../platform/ui/components.tsx';
 import { href, type PageContext } from '../../platform/ui/context.ts';
-import { Layout } from './layout.tsx';
+import { Layout } from '../../platform/ui/layout.tsx';
 
 type Props = { ctx: PageContext; city: string; concerns: Concern[]; offices: Office[] };
 

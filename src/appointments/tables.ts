@@ -1,0 +1,80 @@
+import type { ColumnType, Generated } from 'kysely';
+
+// The appointment tables, added to the platform's Database type.
+
+export type BookingPolicyTable = {
+  authority_id: string;
+  concern_id: string;
+  slot_minutes: number;
+  release_mode: 'rolling' | 'weekly';
+  release_weeks_ahead: Generated<number>;
+  release_weekday: number | null;
+  release_time: string | null;
+};
+
+export type CapacityRuleTable = {
+  authority_id: string;
+  office_id: string;
+  concern_id: string;
+  weekday: number;
+  starts: string;
+  ends: string;
+  desks: number;
+};
+
+export type ClosureTable = { authority_id: string; office_id: string; day: string; reason: string };
+
+export type PublicHolidayTable = { land: string; day: string; name: string };
+
+export type SlotTable = {
+  authority_id: string;
+  id: Generated<string>;
+  office_id: string;
+  concern_id: string;
+  starts_at: Date;
+  ends_at: Date;
+  released_at: Date;
+  capacity: number;
+  booked: Generated<number>;
+};
+
+export type BookingStatus = 'active' | 'cancelled' | 'completed';
+
+export type BookingTable = {
+  authority_id: string;
+  id: Generated<string>;
+  code: string;
+  slot_id: string;
+  concern_id: string;
+  status: Generated<BookingStatus>;
+  family_name: string;
+  given_names: string;
+  person_key: string;
+  date_of_birth: string;
+  email: string | null;
+  phone: string | null;
+  language: string;
+  interpreter_language: string | null;
+  created_at: Generated<Date>;
+  cancelled_at: Date | null;
+};
+
+export type BookingJourneyTable = {
+  authority_id: string;
+  id: string;
+  answers: ColumnType<Record<string, unknown>, string, string>;
+  booking_id: string | null;
+  expires_at: Date;
+};
+
+declare module '../platform/db/tables.ts' {
+  interface Database {
+    booking_policy: BookingPolicyTable;
+    capacity_rule: CapacityRuleTable;
+    closure: ClosureTable;
+    public_holiday: PublicHolidayTable;
+    slot: SlotTable;
+    booking: BookingTable;
+    booking_journey: BookingJourneyTable;
+  }
+}
