@@ -22,19 +22,6 @@ export async function listConcerns(db: Db, authorityId: string): Promise<Concern
     .execute();
 }
 
-export async function findConcern(
-  db: Db,
-  authorityId: string,
-  id: string,
-): Promise<ConcernRow | undefined> {
-  return db
-    .selectFrom('concern')
-    .where('authority_id', '=', authorityId)
-    .where('id', '=', id)
-    .select(['id', 'leika_key as leikaKey', 'legal_basis as legalBasis'])
-    .executeTakeFirst();
-}
-
 export const selectConcernTexts = (
   db: Db,
   authorityId: string,

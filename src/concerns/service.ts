@@ -1,3 +1,4 @@
+import { contentMemo } from '../platform/db/content-version.ts';
 import type { Db } from '../platform/db/database.ts';
 import {
   resolveTexts,
@@ -8,7 +9,6 @@ import { LANGUAGES, languageChain } from '../platform/i18n/languages.ts';
 import type { TextInput } from '../platform/db/translatable.ts';
 import {
   countConcernTranslations,
-  findConcern,
   listConcerns,
   searchConcernIds,
   selectConcernTexts,
@@ -58,24 +58,27 @@ async function withTexts(
   });
 }
 
+// Every concern of an authority in one language, loaded once per content version: the public
+// pages read it on nearly every request. Shared between requests, hence frozen.
+const concernsByLang = contentMemo(async (db, authorityId, lang): Promise<Concern[]> =>
+  withTexts(db, authorityId, await listConcerns(db, authorityId), lang),
+);
+
+/** All concerns in display order, as the reader sees them (shared and frozen: copy to change). */
 export async function listConcernsIn(db: Db, authorityId: string, lang: string) {
-  return withTexts(db, authorityId, await listConcerns(db, authorityId), lang);
+  return concernsByLang.get(db, authorityId, lang);
 }
 
 export async function getConcern(db: Db, authorityId: string, id: string, lang: string) {
-  const row = await findConcern(db, authorityId, id);
-  if (!row) return undefined;
-  const [concern] = await withTexts(db, authorityId, [row], lang);
-  return concern;
+  return (await listConcernsIn(db, authorityId, lang)).find((concern) => concern.id === id);
 }
 
 /** Searches the reader's language and its fallbacks, as those are the texts they see. */
 export async function searchConcerns(db: Db, authorityId: string, query: string, lang: string) {
   const ids = await searchConcernIds(db, authorityId, query, languageChain(lang));
   if (ids.length === 0) return [];
-  const all = await listConcerns(db, authorityId);
-  const rows = ids.flatMap((id) => all.filter((c) => c.id === id));
-  return withTexts(db, authorityId, rows, lang);
+  const all = await listConcernsIn(db, authorityId, lang);
+  return ids.flatMap((id) => all.filter((c) => c.id === id));
 }
 
 /** The documents field holds one document per line. */

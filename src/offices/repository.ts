@@ -48,35 +48,15 @@ export async function listOffices(db: Db, authorityId: string): Promise<OfficeRo
     .execute();
 }
 
-export async function listOfficeIdsForConcern(db: Db, authorityId: string, concernId: string) {
-  const rows = await db
+/** Which office offers which concern, all pairs of the authority. */
+export async function listOfficeConcerns(db: Db, authorityId: string) {
+  return db
     .selectFrom('office_concern')
     .where('authority_id', '=', authorityId)
-    .where('concern_id', '=', concernId)
-    .select('office_id')
+    .orderBy('office_id')
+    .orderBy('concern_id')
+    .select(['office_id as officeId', 'concern_id as concernId'])
     .execute();
-  return rows.map((row) => row.office_id);
-}
-
-/** Concerns that at least one office offers. */
-export async function listOfferedConcernIds(db: Db, authorityId: string): Promise<Set<string>> {
-  const rows = await db
-    .selectFrom('office_concern')
-    .where('authority_id', '=', authorityId)
-    .select('concern_id')
-    .distinct()
-    .execute();
-  return new Set(rows.map((row) => row.concern_id));
-}
-
-export async function listConcernIdsForOffice(db: Db, authorityId: string, officeId: string) {
-  const rows = await db
-    .selectFrom('office_concern')
-    .where('authority_id', '=', authorityId)
-    .where('office_id', '=', officeId)
-    .select('concern_id')
-    .execute();
-  return rows.map((row) => row.concern_id);
 }
 
 export async function listOpeningHours(

@@ -1,3 +1,4 @@
+import { contentMemo, contentVersion } from '../platform/db/content-version.ts';
 import type { Db } from '../platform/db/database.ts';
 import type { TextInput } from '../platform/db/translatable.ts';
 import {
@@ -7,8 +8,7 @@ import {
 } from '../platform/i18n/content.ts';
 import { languageChain } from '../platform/i18n/languages.ts';
 import {
-  listConcernIdsForOffice,
-  listOfficeIdsForConcern,
+  listOfficeConcerns,
   listOffices,
   listOpeningHours,
   replaceOffice,
@@ -44,15 +44,20 @@ async function describe(db: Db, authorityId: string, rows: OfficeRow[], lang: st
   }));
 }
 
+// Offices in one language and the office–concern pairs, loaded once per content version: the
+// public pages read them on nearly every request. Shared between requests, hence frozen.
+const officesByLang = contentMemo(async (db, authorityId, lang): Promise<Office[]> =>
+  describe(db, authorityId, await listOffices(db, authorityId), lang),
+);
+const offerings = contentMemo((db, authorityId) => listOfficeConcerns(db, authorityId));
+
+/** All offices in display order, as the reader sees them (shared and frozen: copy to change). */
 export async function listOfficesIn(db: Db, authorityId: string, lang: string) {
-  return describe(db, authorityId, await listOffices(db, authorityId), lang);
+  return officesByLang.get(db, authorityId, lang);
 }
 
 export async function getOffice(db: Db, authorityId: string, id: string, lang: string) {
-  const row = (await listOffices(db, authorityId)).find((o) => o.id === id);
-  if (!row) return undefined;
-  const [office] = await describe(db, authorityId, [row], lang);
-  return office;
+  return (await listOfficesIn(db, authorityId, lang)).find((office) => office.id === id);
 }
 
 export async function listOfficesOffering(
@@ -61,13 +66,26 @@ export async function listOfficesOffering(
   concernId: string,
   lang: string,
 ) {
-  const ids = new Set(await listOfficeIdsForConcern(db, authorityId, concernId));
-  const rows = (await listOffices(db, authorityId)).filter((o) => ids.has(o.id));
-  return describe(db, authorityId, rows, lang);
+  // One version read for both values, so that they belong to the same content.
+  const version = await contentVersion(db, authorityId);
+  const [offices, pairs] = await Promise.all([
+    officesByLang.at(db, authorityId, lang, version),
+    offerings.at(db, authorityId, '', version),
+  ]);
+  const ids = new Set(pairs.filter((p) => p.concernId === concernId).map((p) => p.officeId));
+  return offices.filter((office) => ids.has(office.id));
 }
 
-export const listConcernIdsOfferedAt = listConcernIdsForOffice;
-export { listOfferedConcernIds } from './repository.ts';
+export async function listConcernIdsOfferedAt(db: Db, authorityId: string, officeId: string) {
+  const pairs = await offerings.get(db, authorityId, '');
+  return pairs.filter((p) => p.officeId === officeId).map((p) => p.concernId);
+}
+
+/** Concerns that at least one office offers. */
+export async function listOfferedConcernIds(db: Db, authorityId: string): Promise<Set<string>> {
+  const pairs = await offerings.get(db, authorityId, '');
+  return new Set(pairs.map((p) => p.concernId));
+}
 
 export async function saveOffice(
   db: Db,
