@@ -1,49 +1,49 @@
-import crypto from "node:crypto";
-import compress from "@fastify/compress";
-import cookie from "@fastify/cookie";
-import csrf from "@fastify/csrf-protection";
-import formbody from "@fastify/formbody";
-import rateLimit from "@fastify/rate-limit";
-import fastifyStatic from "@fastify/static";
-import underPressure from "@fastify/under-pressure";
-import Fastify from "fastify";
-import { appointmentApi } from "./appointments/api.ts";
-import { manageRoutes } from "./appointments/manage-routes.tsx";
-import { appointmentRoutes } from "./appointments/routes.tsx";
-import { createAuthorityResolver } from "./authorities/service.ts";
-import { outboxRoutes } from "./dev/routes.tsx";
-import { staffRoutes } from "./staff/routes.tsx";
-import { systemClock, type Clock } from "./platform/clock.ts";
-import { concernRoutes } from "./concerns/routes.tsx";
-import { listConcernsIn } from "./concerns/service.ts";
-import { healthRoutes } from "./health/routes.ts";
-import { officeRoutes } from "./offices/routes.tsx";
-import type { Config } from "./platform/config.ts";
-import type { Db } from "./platform/db/database.ts";
-import { sendError } from "./platform/http/error-pages.tsx";
-import { AppError, toAppError } from "./platform/http/errors.ts";
-import {
-  registerRequestContext,
-  type SiteNavigation,
-} from "./platform/http/request-context.ts";
-import { registerSecurityHeaders } from "./platform/http/security.ts";
-import { loggerOptions } from "./platform/log.ts";
-import { PUBLIC_DIR } from "./platform/ui/assets.ts";
-import { portalRoutes } from "./portal/routes.tsx";
+import crypto from 'node:crypto';
+import compress from '@fastify/compress';
+import cookie from '@fastify/cookie';
+import csrf from '@fastify/csrf-protection';
+import formbody from '@fastify/formbody';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import underPressure from '@fastify/under-pressure';
+import Fastify from 'fastify';
+import { appointmentApi } from './appointments/api.ts';
+import { manageRoutes } from './appointments/manage-routes.tsx';
+import { appointmentRoutes } from './appointments/routes.tsx';
+import { createAuthorityResolver } from './authorities/service.ts';
+import { outboxRoutes } from './dev/routes.tsx';
+import { staffRoutes } from './staff/routes.tsx';
+import { systemClock, type Clock } from './platform/clock.ts';
+import { concernRoutes } from './concerns/routes.tsx';
+import { listConcernsIn } from './concerns/service.ts';
+import { healthRoutes } from './health/routes.ts';
+import { officeRoutes } from './offices/routes.tsx';
+import type { Config } from './platform/config.ts';
+import type { Db } from './platform/db/database.ts';
+import { sendError } from './platform/http/error-pages.tsx';
+import { AppError, toAppError } from './platform/http/errors.ts';
+import { registerRequestContext, type SiteNavigation } from './platform/http/request-context.ts';
+import { registerSecurityHeaders } from './platform/http/security.ts';
+import { rejectControlCharacters } from './platform/http/control-characters.ts';
+import { registerLoadShedding } from './platform/http/load-shedding.ts';
+import { isDatabaseOverload } from './platform/db/database.ts';
+import { loggerOptions } from './platform/log.ts';
+import { PUBLIC_DIR } from './platform/ui/assets.ts';
+import { portalRoutes } from './portal/routes.tsx';
 
 /** The links of every page's header and footer; pages in one language only say which. */
 const SITE_NAVIGATION: SiteNavigation = {
   main: [
-    { path: "/concerns", label: "nav.concerns" },
-    { path: "/offices", label: "nav.offices" },
-    { path: "/search", label: "nav.search" },
-    { path: "/book", label: "nav.book" },
-    { path: "/manage", label: "nav.manage" },
+    { path: '/concerns', label: 'nav.concerns' },
+    { path: '/offices', label: 'nav.offices' },
+    { path: '/search', label: 'nav.search' },
+    { path: '/book', label: 'nav.book' },
+    { path: '/manage', label: 'nav.manage' },
   ],
   footer: [
-    { path: "/leichte-sprache", label: "footer.easyRead", lang: "de" },
-    { path: "/gebaerdensprache", label: "footer.signLanguage", lang: "de" },
-    { path: "/accessibility", label: "footer.accessibility" },
+    { path: '/leichte-sprache', label: 'footer.easyRead', lang: 'de' },
+    { path: '/gebaerdensprache', label: 'footer.signLanguage', lang: 'de' },
+    { path: '/accessibility', label: 'footer.accessibility' },
   ],
 };
 
@@ -57,54 +57,65 @@ export async function buildApp({ config, db, clock = systemClock }: AppDeps) {
     // Only configured proxies may name the client address (rate limits go by it).
     trustProxy: config.trustProxy,
     bodyLimit: 64 * 1024,
+    // A slow or silent client must not hold a connection (and a request slot) for ever.
+    requestTimeout: config.http.requestTimeoutMs,
+    connectionTimeout: config.http.idleTimeoutMs,
+    keepAliveTimeout: config.http.keepAliveTimeoutMs,
+    http: {
+      headersTimeout: config.http.headersTimeoutMs,
+      requestTimeout: config.http.requestTimeoutMs,
+    },
     routerOptions: { maxParamLength: 200 },
     // Malformed URLs (bad percent-encoding) are simply pages that do not exist.
     frameworkErrors: (_error, request, reply) =>
-      sendError(request, reply, new AppError("NOT_FOUND")),
+      sendError(request, reply, new AppError('NOT_FOUND')),
   });
 
   await registerSecurityHeaders(app);
-  // Shed load (503 + Retry-After) only when the event loop lags: a busy loop is not an
-  // overloaded one, a loop that stalls for a second is.
+  // Shed load (503 + Retry-After) before doing any work: above a cap of requests in flight,
+  // and when the event loop lags (work arrives faster than it is done, whatever the cap).
+  // Probes are never shed: an overloaded instance is busy, not dead.
+  const isProbe = (request: { url: string }) =>
+    request.url === '/health' || request.url === '/ready';
+  registerLoadShedding(app, { maxInFlight: config.http.maxInFlight, exempt: isProbe });
   await app.register(underPressure, {
-    maxEventLoopDelay: 1000,
+    maxEventLoopDelay: 200,
+    sampleInterval: 250,
     retryAfter: 10,
+    pressureHandler: async (request) => {
+      if (!isProbe(request)) throw new AppError('SERVICE_UNAVAILABLE');
+    },
   });
+  rejectControlCharacters(app);
   await app.register(rateLimit, {
     max: config.rateLimitPerMinute,
-    timeWindow: "1 minute",
+    timeWindow: '1 minute',
     errorResponseBuilder: (_request, context) => ({
       statusCode: context.statusCode,
-      code: "TOO_MANY_REQUESTS",
-      message: "too many requests",
+      code: 'TOO_MANY_REQUESTS',
+      message: 'too many requests',
     }),
   });
-  await app.register(compress, { encodings: ["br", "gzip"], threshold: 512 });
+  await app.register(compress, { encodings: ['br', 'gzip'], threshold: 512 });
   await app.register(formbody);
-  const secure = config.baseUrl.startsWith("https://");
+  const secure = config.baseUrl.startsWith('https://');
   await app.register(cookie, {
-    secret: config.sessionSecret ?? crypto.randomBytes(32).toString("hex"),
+    secret: config.sessionSecret ?? crypto.randomBytes(32).toString('hex'),
   });
   await app.register(csrf, {
-    sessionPlugin: "@fastify/cookie",
-    cookieOpts: {
-      signed: true,
-      httpOnly: true,
-      sameSite: "lax",
-      path: "/",
-      secure,
-    },
+    sessionPlugin: '@fastify/cookie',
+    cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/', secure },
   });
   await app.register(fastifyStatic, {
     root: PUBLIC_DIR,
-    prefix: "/assets/",
+    prefix: '/assets/',
     // URLs carry a content hash (see assetUrl), so a file never changes under its URL.
     immutable: true,
-    maxAge: "365d",
+    maxAge: '365d',
   });
 
-  app.addHook("onRequest", async (request, reply) => {
-    reply.header("x-request-id", request.id);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
   });
   registerRequestContext(app, {
     resolveAuthority: createAuthorityResolver(db, config.defaultAuthority),
@@ -112,14 +123,14 @@ export async function buildApp({ config, db, clock = systemClock }: AppDeps) {
   });
 
   app.setErrorHandler((error, request, reply) => {
-    const appError = toAppError(error);
-    if (appError.statusCode >= 500)
-      request.log.error({ err: error }, "request failed");
+    // A statement or pool-wait timeout means an overloaded database: retry later, not a bug.
+    const appError = isDatabaseOverload(error)
+      ? new AppError('SERVICE_UNAVAILABLE')
+      : toAppError(error);
+    if (appError.statusCode >= 500) request.log.error({ err: error }, 'request failed');
     return sendError(request, reply, appError);
   });
-  app.setNotFoundHandler((request, reply) =>
-    sendError(request, reply, new AppError("NOT_FOUND")),
-  );
+  app.setNotFoundHandler((request, reply) => sendError(request, reply, new AppError('NOT_FOUND')));
 
   const deps = {
     db,
@@ -143,7 +154,6 @@ export async function buildApp({ config, db, clock = systemClock }: AppDeps) {
   await app.register(manageRoutes, deps);
   await app.register(appointmentApi, deps);
   await app.register(staffRoutes, deps);
-  if (config.env !== "production" && !config.smtp.host)
-    await app.register(outboxRoutes, deps);
+  if (config.env !== 'production' && !config.smtp.host) await app.register(outboxRoutes, deps);
   return app;
 }

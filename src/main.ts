@@ -4,17 +4,18 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { buildApp } from './app.ts';
-import { countAuthorities } from './authorities/repository.ts';
 import { listAuthorities } from './authorities/service.ts';
 import { startJobs } from './jobs.ts';
 import { systemClock } from './platform/clock.ts';
 import { concernTranslationReport } from './concerns/service.ts';
 import { seedDemo } from './demo/seed.ts';
 import { ConfigError, loadConfig, type Config } from './platform/config.ts';
+import { LOCK_KEYS, withAdvisoryLock } from './platform/db/advisory-lock.ts';
 import { connectDatabase, type Connection } from './platform/db/connect.ts';
 import { InstanceLockedError } from './platform/db/instance-lock.ts';
 import { migrateToLatest } from './platform/db/migrate.ts';
 import { checkLanguageTable } from './platform/i18n/languages.ts';
+import { prepareDatabase } from './prepare-database.ts';
 
 const HELP = `Usage: welcome-center <command>
 
@@ -33,7 +34,10 @@ async function withDatabase<T>(config: Config, fn: (connection: Connection) => P
   const log = pino({ level: config.logLevel });
   const connection = await connectDatabase(config, (line) => log.debug({ postgres: line }));
   try {
-    await migrateToLatest(connection.db);
+    // The same lock as start-up preparation, so that a `migrate` beside starting instances waits.
+    await withAdvisoryLock(connection.db, LOCK_KEYS.prepareDatabase, (locked) =>
+      migrateToLatest(locked),
+    );
     return await fn(connection);
   } finally {
     await connection.close();
@@ -63,10 +67,9 @@ async function start(config: Config) {
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   let stopJobs: (() => void) | undefined;
   try {
-    const applied = await migrateToLatest(connection.db);
+    const { applied, seeded } = await prepareDatabase(connection.db);
     if (applied.length > 0) log.info({ applied }, 'migrations applied');
-    if ((await countAuthorities(connection.db)) === 0) {
-      const seeded = await seedDemo(connection.db);
+    if (seeded) {
       log.info('empty database: demo authority Musterstadt loaded');
       reportStaffLogin(config, seeded);
     }
@@ -94,8 +97,19 @@ function withSessionSecret(config: Config): Config {
   if (config.sessionSecret) return config;
   fs.mkdirSync(config.dataDir, { recursive: true });
   const file = path.join(config.dataDir, 'session-secret');
-  if (!fs.existsSync(file))
-    fs.writeFileSync(file, crypto.randomBytes(32).toString('hex'), { mode: 0o600 });
+  if (!fs.existsSync(file)) {
+    // Written aside and linked into place: instances starting together on one directory
+    // must all end up with the same secret, and never read a half-written file.
+    const draft = `${file}.${process.pid}`;
+    fs.writeFileSync(draft, crypto.randomBytes(32).toString('hex'), { mode: 0o600 });
+    try {
+      fs.linkSync(draft, file);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    } finally {
+      fs.unlinkSync(draft);
+    }
+  }
   return { ...config, sessionSecret: fs.readFileSync(file, 'utf8').trim() };
 }
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 
 // Every setting comes from the environment; a bad value stops start-up with a message naming it.
 const port = z.coerce.number().int().min(1).max(65535);
+const milliseconds = z.coerce.number().int().min(0).max(3_600_000);
 const optionalText = z
   .string()
   .trim()
@@ -34,6 +35,15 @@ const envSchema = z.object({
   SESSION_SECRET: optionalText.pipe(
     z.string().min(32, 'must be at least 32 characters').optional(),
   ),
+  // Edge limits: a slow or stuck client, query or pool wait must not hold a request forever.
+  HTTP_REQUEST_TIMEOUT_MS: milliseconds.default(30_000),
+  HTTP_HEADERS_TIMEOUT_MS: milliseconds.min(1).default(10_000),
+  HTTP_IDLE_TIMEOUT_MS: milliseconds.default(60_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: milliseconds.default(72_000),
+  MAX_IN_FLIGHT_REQUESTS: z.coerce.number().int().min(1).default(64),
+  DB_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(10),
+  DB_STATEMENT_TIMEOUT_MS: milliseconds.default(10_000),
+  DB_ACQUIRE_TIMEOUT_MS: milliseconds.default(5_000),
   SMTP_HOST: optionalText,
   SMTP_PORT: port.default(587),
   SMTP_SECURE: z.enum(['true', 'false']).default('false'),
@@ -56,6 +66,25 @@ export type Config = {
   trustProxy: string[] | false;
   rateLimitPerMinute: number;
   bookingRateLimitPerMinute: number;
+  http: {
+    /** Whole request (headers and body) must arrive within this; 0 = no limit. */
+    requestTimeoutMs: number;
+    /** Headers must arrive within this (slow-loris); at most requestTimeoutMs. */
+    headersTimeoutMs: number;
+    /** An open connection with no traffic is closed after this; 0 = never. */
+    idleTimeoutMs: number;
+    /** An idle keep-alive connection is closed after this; longer than the proxy's. */
+    keepAliveTimeoutMs: number;
+    /** Requests handled at once; more are answered 503 + Retry-After at once. */
+    maxInFlight: number;
+  };
+  db: {
+    poolSize: number;
+    /** Longest a single SQL statement may run; 0 = no limit. */
+    statementTimeoutMs: number;
+    /** Longest a request waits for a free pool connection; 0 = forever. */
+    acquireTimeoutMs: number;
+  };
   /** Signs cookies; shared by all instances. Unset: a per-data-directory secret (see main). */
   sessionSecret: string | undefined;
   smtp: {
@@ -77,6 +106,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  if (e.HTTP_REQUEST_TIMEOUT_MS > 0 && e.HTTP_HEADERS_TIMEOUT_MS > e.HTTP_REQUEST_TIMEOUT_MS) {
+    throw new ConfigError(
+      'Invalid configuration:\n  HTTP_HEADERS_TIMEOUT_MS: must not be longer than HTTP_REQUEST_TIMEOUT_MS',
+    );
+  }
   if (e.NODE_ENV === 'production' && !e.SESSION_SECRET) {
     throw new ConfigError('Invalid configuration:\n  SESSION_SECRET: required in production');
   }
@@ -94,6 +128,18 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     bookingRateLimitPerMinute: e.BOOKING_RATE_LIMIT_PER_MINUTE,
     sessionSecret: e.SESSION_SECRET,
+    http: {
+      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
+      headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
+      idleTimeoutMs: e.HTTP_IDLE_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      maxInFlight: e.MAX_IN_FLIGHT_REQUESTS,
+    },
+    db: {
+      poolSize: e.DB_POOL_SIZE,
+      statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
+      acquireTimeoutMs: e.DB_ACQUIRE_TIMEOUT_MS,
+    },
     smtp: {
       host: e.SMTP_HOST,
       port: e.SMTP_PORT,

@@ -14,8 +14,12 @@ export async function connectDatabase(
   config: Config,
   log: (line: string) => void,
 ): Promise<Connection> {
+  const limits = {
+    statementTimeoutMs: config.db.statementTimeoutMs,
+    acquireTimeoutMs: config.db.acquireTimeoutMs,
+  };
   if (config.databaseUrl) {
-    const db = createDb(config.databaseUrl);
+    const db = createDb(config.databaseUrl, config.db.poolSize, limits);
     return { db, close: () => db.destroy() };
   }
   const release = acquireInstanceLock(config.dataDir);
@@ -25,7 +29,7 @@ export async function connectDatabase(
       port: config.embeddedPgPort,
       log,
     });
-    const db = createDb(server.connectionString());
+    const db = createDb(server.connectionString(), config.db.poolSize, limits);
     return {
       db,
       close: async () => {

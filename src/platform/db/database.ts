@@ -7,11 +7,44 @@ export type Db = Kysely<Database>;
 // Return `date` columns as plain 'YYYY-MM-DD' strings: they are calendar dates, not instants.
 pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
 
-export function createDb(connectionString: string, max = 10): Db {
-  const pool = new pg.Pool({ connectionString, max, application_name: 'welcome-center' });
+export type DbLimits = {
+  /** Longest a single statement may run (server-side statement_timeout); 0 = no limit. */
+  statementTimeoutMs?: number;
+  /** Longest a caller waits for a pool connection (or a new connection); 0 = forever. */
+  acquireTimeoutMs?: number;
+};
+
+const pools = new WeakMap<Db, pg.Pool>();
+
+export function createDb(connectionString: string, max = 10, limits: DbLimits = {}): Db {
+  const pool = new pg.Pool({
+    connectionString,
+    max,
+    application_name: 'welcome-center',
+    connectionTimeoutMillis: limits.acquireTimeoutMs ?? 0,
+    // Sent in the startup packet, so every pooled connection has it from its first query.
+    ...(limits.statementTimeoutMs ? { statement_timeout: limits.statementTimeoutMs } : {}),
+  });
   // An idle client losing its connection (server restart) must not crash the process.
   pool.on('error', () => undefined);
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  pools.set(db, pool);
+  return db;
+}
+
+/** Callers waiting for a free pool connection: the database side of back-pressure. */
+export function poolWaiting(db: Db): number {
+  return pools.get(db)?.waitingCount ?? 0;
+}
+
+/**
+ * A statement cancelled by statement_timeout or no pool connection within the acquire
+ * timeout: the database is overloaded, which the client should retry later (503).
+ */
+export function isDatabaseOverload(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if ((error as { code?: unknown }).code === '57014') return true; // query_canceled
+  return error.message === 'timeout exceeded when trying to connect';
 }
 
 /** Resolves when the database answers a trivial query. */

@@ -1,0 +1,24 @@
+import { countAuthorities } from './authorities/repository.ts';
+import { seedDemo } from './demo/seed.ts';
+import type { Db } from './platform/db/database.ts';
+import { LOCK_KEYS, withAdvisoryLock } from './platform/db/advisory-lock.ts';
+import { migrateToLatest } from './platform/db/migrate.ts';
+
+export type Prepared = {
+  applied: string[];
+  /** Set when this call found the database empty and loaded the demo authority. */
+  seeded: { staffUsername: string; staffPassword: string } | undefined;
+};
+
+/**
+ * Migrate, then load the demo data into an empty database, as one step under an advisory
+ * lock: instances started together would otherwise all see "empty" and seed at once.
+ */
+export async function prepareDatabase(db: Db): Promise<Prepared> {
+  return withAdvisoryLock(db, LOCK_KEYS.prepareDatabase, async (connection) => {
+    const applied = await migrateToLatest(connection);
+    const seeded =
+      (await countAuthorities(connection)) === 0 ? await seedDemo(connection) : undefined;
+    return { applied, seeded };
+  });
+}
