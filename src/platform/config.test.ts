@@ -27,3 +27,29 @@ describe('configuration', () => {
     expect(loadConfig({ DATABASE_URL: '' }).databaseUrl).toBeUndefined();
   });
 });
+
+describe('edge limits', () => {
+  it('default to bounded timeouts and an in-flight cap', () => {
+    expect(loadConfig({})).toMatchObject({
+      http: {
+        requestTimeoutMs: 30_000,
+        headersTimeoutMs: 10_000,
+        idleTimeoutMs: 60_000,
+        keepAliveTimeoutMs: 72_000,
+        maxInFlight: 64,
+      },
+      db: { poolSize: 10, statementTimeoutMs: 10_000, acquireTimeoutMs: 5_000 },
+    });
+  });
+
+  it('name the variable of a bad value', () => {
+    expect(() => loadConfig({ DB_STATEMENT_TIMEOUT_MS: 'soon' })).toThrow(
+      /DB_STATEMENT_TIMEOUT_MS/,
+    );
+    expect(() => loadConfig({ MAX_IN_FLIGHT_REQUESTS: '0' })).toThrow(/MAX_IN_FLIGHT_REQUESTS/);
+    expect(() => loadConfig({ DB_ACQUIRE_TIMEOUT_MS: '-1' })).toThrow(/DB_ACQUIRE_TIMEOUT_MS/);
+    expect(() =>
+      loadConfig({ HTTP_REQUEST_TIMEOUT_MS: '5000', HTTP_HEADERS_TIMEOUT_MS: '6000' }),
+    ).toThrow(/HTTP_HEADERS_TIMEOUT_MS: must not be longer than HTTP_REQUEST_TIMEOUT_MS/);
+  });
+});

@@ -28,6 +28,7 @@ export async function connectDatabase(
       dir: path.join(config.dataDir, 'postgres'),
       port: config.embeddedPgPort,
       log,
+      ownedFrom: config.dataDir,
     });
     const db = createDb(server.connectionString(), config.db.poolSize, limits);
     return {

