@@ -1,9 +1,9 @@
 import { extendSlotWindow } from './appointments/service.ts';
-import { purgeJourneys } from './appointments/repository.ts';
 import type { Authority } from './authorities/service.ts';
 import type { Config } from './platform/config.ts';
 import type { Db } from './platform/db/database.ts';
 import type { Clock } from './platform/clock.ts';
+import { purgeJourneySessions } from './platform/journeys/store.ts';
 import { createTransport, deliverPendingMail, purgeOldMail } from './platform/mail/outbox.ts';
 
 // Recurring work of a running instance. Every job is safe to run on several instances at
@@ -16,7 +16,7 @@ export function startJobs(deps: {
   config: Config;
   clock: Clock;
   log: Log;
-  authorities: () => Promise<Pick<Authority, 'id' | 'land'>[]>;
+  authorities: () => Promise<Pick<Authority, 'id' | 'land' | 'timeZone'>[]>;
 }) {
   const { db, config, clock, log } = deps;
   const transport = createTransport(config.smtp);
@@ -36,7 +36,7 @@ export function startJobs(deps: {
     return created;
   });
   const purge = run('purge-journeys-and-old-mail', async () => {
-    return (await purgeJourneys(db, clock())) + (await purgeOldMail(db, clock()));
+    return (await purgeJourneySessions(db, clock())) + (await purgeOldMail(db, clock()));
   });
   const mail = run('deliver-mail', async () =>
     transport ? deliverPendingMail(db, transport, config.smtp.from) : 0,

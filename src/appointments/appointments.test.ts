@@ -4,12 +4,12 @@ import { MUSTERSTADT, person, slotAt, slotsFrom } from '../../test/support/booki
 import { createTestDatabase, type TestDatabase } from '../../test/support/database.ts';
 import { easterSunday, publicHolidays } from './holidays.ts';
 import { normaliseBookingCode, personKey } from './people.ts';
+import { listFreeDays } from './slots.repository.ts';
 import {
-  book,
-  cancelBooking,
+  bookAppointment,
+  cancelAppointment,
   extendSlotWindow,
-  listFreeDays,
-  reschedule,
+  moveAppointment,
   type PersonDetails,
 } from './service.ts';
 
@@ -19,7 +19,29 @@ beforeAll(async () => {
 });
 afterAll(() => test.drop());
 
-const noMail = () => undefined;
+const noMail = undefined;
+const deps = (db: TestDatabase['db'], now: Date) => ({
+  db,
+  clock: () => now,
+  baseUrl: 'http://localhost:3000',
+});
+// The service takes the whole authority; these keep the tests' calls short.
+const book = (
+  db: TestDatabase['db'],
+  _authorityId: string,
+  request: Parameters<typeof bookAppointment>[2],
+  now: Date,
+  _mail?: undefined,
+) => bookAppointment(deps(db, now), MUSTERSTADT, request);
+const cancelBooking = (db: TestDatabase['db'], _authorityId: string, id: string, now: Date) =>
+  cancelAppointment(deps(db, now), MUSTERSTADT, id);
+const reschedule = (
+  db: TestDatabase['db'],
+  _authorityId: string,
+  id: string,
+  slotId: string,
+  now: Date,
+) => moveAppointment(deps(db, now), MUSTERSTADT, id, slotId);
 const at = (iso: string) => new Date(iso);
 
 describe('public holidays', () => {
@@ -78,17 +100,15 @@ describe('slots', () => {
     await slotsFrom(test.db, '2026-11-23', 14);
     const before = await listFreeDays(
       test.db,
-      'musterstadt',
-      'naturalisation',
-      'central',
+      MUSTERSTADT,
+      { concernId: 'naturalisation', officeId: 'central' },
       at('2026-11-23T06:59:00Z'),
       20,
     );
     const after = await listFreeDays(
       test.db,
-      'musterstadt',
-      'naturalisation',
-      'central',
+      MUSTERSTADT,
+      { concernId: 'naturalisation', officeId: 'central' },
       at('2026-11-23T07:00:00Z'),
       20,
     );

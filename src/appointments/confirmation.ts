@@ -1,13 +1,12 @@
 import QRCode from 'qrcode';
-import { documentList, getConcern } from '../concerns/service.ts';
-import { getOffice } from '../offices/service.ts';
-import type { Db } from '../platform/db/database.ts';
+import { documentList } from '../concerns/service.ts';
+import { resolveTexts } from '../platform/i18n/content.ts';
 import { getLanguage } from '../platform/i18n/languages.ts';
 import { createTranslator } from '../platform/i18n/messages.ts';
 import type { OutgoingMail } from '../platform/mail/outbox.ts';
 import { formatClock, formatDate } from '../platform/ui/format.ts';
 import { appointmentCalendar } from './ics.ts';
-import type { Booking } from './repository.ts';
+import type { Booking, PersonDetails, SlotFacts } from './bookings.repository.ts';
 import type { AppointmentView } from './views/booking-summary.tsx';
 
 // What a booking looks like to the person: the page, the calendar file and the mail,
@@ -20,55 +19,34 @@ export type AppointmentFacts = {
   officeName: string;
 };
 
-export async function appointmentFacts(
-  db: Db,
-  authority: { id: string; timeZone: string },
-  booking: Pick<
-    Booking,
-    | 'concernId'
-    | 'familyName'
-    | 'givenNames'
-    | 'dateOfBirth'
-    | 'email'
-    | 'phone'
-    | 'language'
-    | 'interpreterLanguage'
-  > & {
-    officeId: string;
-    startsAt: Date;
-  },
+/** What the page, the calendar entry and the mail show, from one query's facts. */
+export function appointmentFacts(
+  slot: SlotFacts,
+  person: PersonDetails,
+  timeZone: string,
   lang: string,
-): Promise<AppointmentFacts> {
-  const [concern, office] = await Promise.all([
-    getConcern(db, authority.id, booking.concernId, lang),
-    getOffice(db, authority.id, booking.officeId, lang),
-  ]);
-  const officeAddress = office ? `${office.street}, ${office.postalCode} ${office.city}` : '';
-  const documentsText = concern?.texts.documents;
+): AppointmentFacts {
+  const concern = resolveTexts(slot.concernTexts, ['title', 'documents'], lang).texts;
+  const office = resolveTexts(slot.officeTexts, ['name'], lang).texts;
+  const officeAddress = `${slot.street}, ${slot.postalCode} ${slot.city}`;
   return {
     view: {
-      concernTitle: concern?.texts.title,
-      officeName: office?.texts.name,
+      ...person,
+      concernTitle: concern.title,
+      officeName: office.name,
       officeAddress,
-      startsAt: booking.startsAt,
-      timeZone: authority.timeZone,
-      familyName: booking.familyName,
-      givenNames: booking.givenNames,
-      dateOfBirth: booking.dateOfBirth,
-      email: booking.email,
-      phone: booking.phone,
-      language: booking.language,
-      interpreterLanguage: booking.interpreterLanguage,
+      startsAt: slot.startsAt,
+      timeZone,
     },
     documents: {
       lang:
-        documentsText && documentsText.lang !== lang
-          ? getLanguage(documentsText.lang).tag
+        concern.documents && concern.documents.lang !== lang
+          ? getLanguage(concern.documents.lang).tag
           : undefined,
-      items: documentList(documentsText),
+      items: documentList(concern.documents),
     },
-    concernTitle: concern?.texts.title?.text ?? booking.concernId,
-    officeName: office?.texts.name?.text ?? booking.officeId,
+    concernTitle: concern.title?.text ?? slot.concernId,
+    officeName: office.name?.text ?? slot.officeId,
   };
 }
 
@@ -76,7 +54,14 @@ export function qrSvg(code: string): Promise<string> {
   return QRCode.toString(code, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
 }
 
-export function calendarFile(booking: Booking, facts: AppointmentFacts, manageUrl: string) {
+/** What a confirmation needs of a booking, known before the booking is written. */
+export type ConfirmedBooking = Pick<Booking, 'code' | 'startsAt' | 'endsAt'> & PersonDetails;
+
+export function calendarFile(
+  booking: Pick<Booking, 'code' | 'startsAt' | 'endsAt'>,
+  facts: AppointmentFacts,
+  manageUrl: string,
+) {
   return appointmentCalendar({
     uid: `${booking.code}@welcome-center`,
     created: new Date(),
@@ -92,7 +77,7 @@ export function calendarFile(booking: Booking, facts: AppointmentFacts, manageUr
 
 /** The confirmation mail, in the language the person chose for messages. */
 export function confirmationMail(
-  booking: Booking,
+  booking: ConfirmedBooking,
   facts: AppointmentFacts,
   site: string,
   manageUrl: string,

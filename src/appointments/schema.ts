@@ -1,31 +1,31 @@
 import { z } from 'zod';
 import { LANGUAGES } from '../platform/i18n/languages.ts';
+import { dateFromParts, plausibleDate } from '../platform/validation/dates.ts';
 
-// One schema per input. Error messages are catalogue keys; views translate them.
+// One schema per input; messages are catalogue keys that views and the API translate.
+// The person's details have one domain schema (`personSchema`), taken by the API as it is
+// and by the HTML form through a small adapter (`personFormSchema`).
 
-const first = (value: unknown) => (Array.isArray(value) ? value[0] : value);
-const text = (max: number) => z.preprocess(first, z.string().trim().max(max));
-const id = z.preprocess(first, z.string().regex(/^[a-z0-9-]{1,64}$/));
-const numericId = z.preprocess(first, z.string().regex(/^[0-9]{1,18}$/));
-/** An ISO date PostgreSQL accepts and people mean: years 1900 to 2199. */
-export const plausibleDate = (message?: string) =>
-  z.iso.date(message).refine((value) => value >= '1900-01-01' && value < '2200-01-01', message);
-export const isoDay = z.preprocess(first, plausibleDate());
+/** A form field's value: a repeated field counts by its first value. */
+const firstValue = (value: unknown) => (Array.isArray(value) ? value[0] : value);
+const formText = (max: number) => z.preprocess(firstValue, z.string().trim().max(max));
+const formAnswer = (pattern: RegExp, message: string) =>
+  z.preprocess(firstValue, z.string().regex(pattern, message));
+
+export const ID_PATTERN = /^[a-z0-9-]{1,64}$/;
+export const SLOT_ID_PATTERN = /^[0-9]{1,18}$/;
 
 export const concernAnswer = z.object({
-  concern: z.preprocess(
-    first,
-    z.string().regex(/^[a-z0-9-]{1,64}$/, 'booking.error.chooseConcern'),
-  ),
+  concern: formAnswer(ID_PATTERN, 'booking.error.chooseConcern'),
 });
 export const officeAnswer = z.object({
-  office: z.preprocess(first, z.string().regex(/^[a-z0-9-]{1,64}$/, 'booking.error.chooseOffice')),
+  office: formAnswer(ID_PATTERN, 'booking.error.chooseOffice'),
 });
 export const dayAnswer = z.object({
-  day: z.preprocess(first, plausibleDate('booking.error.chooseDay')),
+  day: z.preprocess(firstValue, plausibleDate('booking.error.chooseDay')),
 });
 export const slotAnswer = z.object({
-  slot: z.preprocess(first, z.string().regex(/^[0-9]{1,18}$/, 'booking.error.chooseTime')),
+  slot: formAnswer(SLOT_ID_PATTERN, 'booking.error.chooseTime'),
 });
 
 /** Names as printed in the passport, in Latin letters (DIN 91379 allows diacritics). */
@@ -58,123 +58,153 @@ export const INTERPRETER_LANGUAGES = [
   'am',
   'de',
 ] as const;
+const LANGUAGE_CODES = LANGUAGES.map((l) => l.code) as [string, ...string[]];
 
-export function detailsSchema(now: Date) {
-  return (
-    z
-      .object({
-        familyName: text(80),
-        givenNames: text(80),
-        dobDay: text(2),
-        dobMonth: text(2),
-        dobYear: text(4),
-        email: text(254),
-        phone: text(30),
-        language: text(20),
-        interpreter: text(5),
-        interpreterLanguage: text(10),
-      })
-      // Every rule is checked here, so that a form shows all its errors at once.
-      .transform((value, ctx) => {
-        const issue = (path: string, message: string) =>
-          ctx.addIssue({ code: 'custom', path: [path], message });
-        for (const [field, missing] of [
-          ['familyName', 'booking.error.familyName'],
-          ['givenNames', 'booking.error.givenNames'],
-        ] as const) {
-          if (value[field] === '') issue(field, missing);
-          else if (!PASSPORT_NAME.test(value[field])) issue(field, 'booking.error.latinLetters');
-        }
-        const dateOfBirth = dateFromParts(value.dobYear, value.dobMonth, value.dobDay);
-        if (!dateOfBirth) issue('dobDay', 'booking.error.dateOfBirth');
-        else if (
-          new Date(dateOfBirth) > now ||
-          Number(value.dobYear) < now.getUTCFullYear() - 120
-        ) {
-          issue('dobDay', 'booking.error.dateOfBirthRange');
-        }
-        const email = value.email === '' ? null : value.email;
-        const phone = value.phone === '' ? null : value.phone;
-        if (email !== null && !z.email().safeParse(email).success)
-          issue('email', 'booking.error.email');
-        if (phone !== null && !/^\+?[0-9][0-9 ()/-]{5,24}$/.test(phone)) {
-          issue('phone', 'booking.error.phone');
-        }
-        if (email === null && phone === null) issue('email', 'booking.error.contact');
-        if (!LANGUAGES.some((l) => l.code === value.language))
-          issue('language', 'booking.error.language');
-        if (value.interpreter !== 'yes' && value.interpreter !== 'no') {
-          issue('interpreter', 'booking.error.interpreter');
-        }
-        const interpreterLanguage = value.interpreter === 'yes' ? value.interpreterLanguage : '';
-        if (
-          value.interpreter === 'yes' &&
-          !(INTERPRETER_LANGUAGES as readonly string[]).includes(interpreterLanguage)
-        ) {
-          issue('interpreterLanguage', 'booking.error.interpreterLanguage');
-        }
-        return {
-          familyName: value.familyName,
-          givenNames: value.givenNames,
-          dateOfBirth: dateOfBirth ?? '',
-          email,
-          phone,
-          language: value.language,
-          interpreterLanguage: interpreterLanguage === '' ? null : interpreterLanguage,
-        };
-      })
-  );
-}
-/** A date typed as day, month and year fields; undefined unless it is a real date 1900–2099. */
-export function dateFromParts(year: string, month: string, day: string): string | undefined {
-  if (!/^(19|20)\d{2}$/.test(year) || !/^\d{1,2}$/.test(month) || !/^\d{1,2}$/.test(day)) {
-    return undefined;
-  }
-  const date = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
-  if (date.getUTCDate() !== Number(day) || date.getUTCMonth() !== Number(month) - 1)
-    return undefined;
-  return date.toISOString().slice(0, 10);
-}
+const passportName = (missing: string) =>
+  z
+    .string(missing)
+    .trim()
+    .min(1, missing)
+    .max(80, 'booking.error.latinLetters')
+    .regex(PASSPORT_NAME, 'booking.error.latinLetters');
 
-export type PersonAnswer = z.output<ReturnType<typeof detailsSchema>>;
+/** Empty means "not given". */
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (value === '' ? null : value), schema.nullable().optional());
+
+/** A date of birth: a real date, in the past, at most 120 years ago. */
+export const dateOfBirth = z
+  .string('booking.error.dateOfBirth')
+  .refine((value) => /^(19|20)\d{2}-\d{2}-\d{2}$/.test(value), 'booking.error.dateOfBirth')
+  .refine(
+    (value) => dateFromParts(...(value.split('-') as [string, string, string])) === value,
+    'booking.error.dateOfBirth',
+  )
+  .refine((value) => {
+    const today = new Date().toISOString().slice(0, 10);
+    const oldest = `${Number(today.slice(0, 4)) - 120}${today.slice(4)}`;
+    return value <= today && value >= oldest;
+  }, 'booking.error.dateOfBirthRange');
+
+/** A person's details as the domain takes them (and the API receives them). */
+export const personSchema = z
+  .object({
+    familyName: passportName('booking.error.familyName'),
+    givenNames: passportName('booking.error.givenNames'),
+    dateOfBirth,
+    email: optional(z.email('booking.error.email').max(254, 'booking.error.email')),
+    phone: optional(
+      z.string('booking.error.phone').regex(/^\+?[0-9][0-9 ()/-]{5,24}$/, 'booking.error.phone'),
+    ),
+    language: z.enum(LANGUAGE_CODES, 'booking.error.language'),
+    interpreterLanguage: optional(
+      z.enum(INTERPRETER_LANGUAGES, 'booking.error.interpreterLanguage'),
+    ),
+  })
+  .superRefine((value, ctx) => {
+    if (!value.email && !value.phone) {
+      ctx.addIssue({ code: 'custom', path: ['email'], message: 'booking.error.contact' });
+    }
+  })
+  .transform((value) => ({
+    familyName: value.familyName,
+    givenNames: value.givenNames,
+    dateOfBirth: value.dateOfBirth,
+    email: value.email ?? null,
+    phone: value.phone ?? null,
+    language: value.language,
+    interpreterLanguage: value.interpreterLanguage ?? null,
+  }));
+
+export type Person = z.output<typeof personSchema>;
+
+/** The details form's fields as typed, kept in the journey to show the form again. */
+const typed = z.string().max(300).catch('');
+export const personFormValues = z.object({
+  familyName: typed,
+  givenNames: typed,
+  dobDay: typed,
+  dobMonth: typed,
+  dobYear: typed,
+  email: typed,
+  phone: typed,
+  language: typed,
+  interpreter: typed,
+  interpreterLanguage: typed,
+});
+export type PersonForm = z.output<typeof personFormValues>;
+export const PERSON_FORM_FIELDS = personFormValues.keyof().options;
+
+/** Where the domain's messages show on the form: the date parts share one field. */
+const FORM_FIELD_OF: Record<string, string> = { dateOfBirth: 'dobDay' };
+
+/**
+ * The details form: day, month and year fields become one date, the yes/no question about
+ * an interpreter decides whether the language counts; then the domain schema decides, so
+ * that the form shows all of its errors at once.
+ */
+export const personFormSchema = z
+  .object({
+    familyName: formText(254),
+    givenNames: formText(254),
+    dobDay: formText(4),
+    dobMonth: formText(4),
+    dobYear: formText(6),
+    email: formText(254),
+    phone: formText(254),
+    language: formText(20),
+    interpreter: formText(5),
+    interpreterLanguage: formText(10),
+  })
+  .transform((form, ctx) => {
+    const value = (name: keyof PersonForm) => form[name];
+    if (value('interpreter') !== 'yes' && value('interpreter') !== 'no') {
+      ctx.addIssue({ code: 'custom', path: ['interpreter'], message: 'booking.error.interpreter' });
+    }
+    const wantsInterpreter = value('interpreter') === 'yes';
+    const parsed = personSchema.safeParse({
+      familyName: value('familyName'),
+      givenNames: value('givenNames'),
+      dateOfBirth: dateFromParts(value('dobYear'), value('dobMonth'), value('dobDay')) ?? '',
+      email: value('email'),
+      phone: value('phone'),
+      language: value('language'),
+      // "Yes" needs a language; "no" ignores whatever the hidden field holds.
+      interpreterLanguage: wantsInterpreter ? value('interpreterLanguage') || undefined : null,
+    });
+    if (wantsInterpreter && !value('interpreterLanguage')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['interpreterLanguage'],
+        message: 'booking.error.interpreterLanguage',
+      });
+    }
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        const field = String(issue.path[0] ?? 'familyName');
+        ctx.addIssue({
+          code: 'custom',
+          path: [FORM_FIELD_OF[field] ?? field],
+          message: issue.message,
+        });
+      }
+      return z.NEVER;
+    }
+    return parsed.data;
+  });
 
 export const lookupSchema = z
   .object({
-    code: text(20).pipe(z.string().min(1, 'booking.error.code')),
-    dobDay: text(2),
-    dobMonth: text(2),
-    dobYear: text(4),
+    code: formText(20).pipe(z.string().min(1, 'booking.error.code')),
+    dobDay: formText(2),
+    dobMonth: formText(2),
+    dobYear: formText(4),
   })
   .transform((value, ctx) => {
-    const dateOfBirth = dateFromParts(value.dobYear, value.dobMonth, value.dobDay);
-    if (!dateOfBirth) {
+    const born = dateFromParts(value.dobYear, value.dobMonth, value.dobDay);
+    if (!born) {
       ctx.addIssue({ code: 'custom', path: ['dobDay'], message: 'booking.error.dateOfBirth' });
       return z.NEVER;
     }
-    return { code: value.code, dateOfBirth };
+    return { code: value.code, dateOfBirth: born };
   });
-
-// JSON API (the same rules as the forms, in JSON shape).
-export const apiAvailabilityQuery = z.object({
-  concern: id,
-  office: id.optional(),
-  from: isoDay,
-  to: isoDay,
-});
-
-export const apiCreateBooking = z.object({
-  slotId: numericId,
-  concernId: id,
-  familyName: z.string(),
-  givenNames: z.string(),
-  dateOfBirth: plausibleDate(),
-  email: z.string().nullable().optional(),
-  phone: z.string().nullable().optional(),
-  language: z.string(),
-  interpreterLanguage: z.string().nullable().optional(),
-});
-
-export const apiBookingLookup = z.object({
-  code: z.string().max(20),
-  dateOfBirth: plausibleDate(),
-});

@@ -1,132 +1,126 @@
+import type { Clock } from '../platform/clock.ts';
 import type { Db } from '../platform/db/database.ts';
+import { isSerializationFailure, isUniqueViolation } from '../platform/db/errors.ts';
+import type { Authority } from '../platform/http/request-context.ts';
+import { languageChain } from '../platform/i18n/languages.ts';
+import { createTranslator } from '../platform/i18n/messages.ts';
 import { enqueueMail, type OutgoingMail } from '../platform/mail/outbox.ts';
+import {
+  cancelBookingAndFreePlace,
+  completePastBookings,
+  findBookingById,
+  findSlotFacts,
+  insertBookingOnFreePlace,
+  moveBookingToFreePlace,
+  type Booking,
+  type PersonDetails,
+} from './bookings.repository.ts';
+import { appointmentFacts, confirmationMail, type AppointmentFacts } from './confirmation.ts';
 import { publicHolidays } from './holidays.ts';
 import { newBookingCode, personKey } from './people.ts';
+import { findPolicy, upsertHolidays, type Policy } from './rules.repository.ts';
 import {
-  completePastBookings,
-  findActiveBookingOfPerson,
-  findBookingById,
   findSlot,
-  insertBooking,
+  listAlternatives,
   listFreeDays,
   listFreeSlots,
-  listNextFreeSlots,
-  markCancelled,
   materializeSlots,
-  moveBooking,
-  releasePlace,
-  takePlace,
-  upsertHolidays,
-  type Booking,
   type Slot,
-} from './repository.ts';
+} from './slots.repository.ts';
 
-export type { Booking, Slot } from './repository.ts';
-export {
-  addClosure,
-  replaceCapacityRules,
-  upsertPolicy,
-  findBookingByCode,
-  findBookingById,
-  findSlot,
-  listDayBookings,
-  listFreeDays,
-  listFreeSlots,
-} from './repository.ts';
+// The booking's domain: every function does the whole job for the HTML journey and the
+// JSON API alike. Correctness lives in the guarded statements of the repositories.
 
-/** What a person gives when booking; bound to the booking afterwards (the name never changes). */
-export type PersonDetails = Pick<
-  Booking,
-  | 'familyName'
-  | 'givenNames'
-  | 'dateOfBirth'
-  | 'email'
-  | 'phone'
-  | 'language'
-  | 'interpreterLanguage'
->;
+export type { Booking, PersonDetails } from './bookings.repository.ts';
+export type { Slot } from './slots.repository.ts';
+export type { Policy, CapacityRule } from './rules.repository.ts';
+export { findBookingByCode, findBookingById, listDayBookings } from './bookings.repository.ts';
+export { replaceCapacityRules, upsertPolicy } from './rules.repository.ts';
+export { findSlot, listFreeSlots } from './slots.repository.ts';
+
+/** What the booking functions need from the app: the database, the time, the public address. */
+export type AppointmentDeps = { db: Db; clock: Clock; baseUrl: string };
+export type AuthorityRef = Pick<Authority, 'id' | 'name' | 'timeZone'>;
+
+const ALTERNATIVES = 6;
 
 export type BookResult =
   | { ok: true; booking: Booking }
   | { ok: false; reason: 'taken'; alternatives: Slot[] }
-  | { ok: false; reason: 'duplicate'; existing: Booking };
+  | { ok: false; reason: 'unknown-slot' }
+  | { ok: false; reason: 'duplicate' };
 
-/** Mail for a booking, composed inside the booking's transaction (outbox). */
-export type ComposeMail = (booking: Booking) => OutgoingMail | undefined;
+/** The confirmation mail in the person's language, for a booking about to be written. */
+function composeConfirmation(
+  deps: AppointmentDeps,
+  authority: AuthorityRef,
+  facts: Awaited<ReturnType<typeof findSlotFacts>>,
+  booking: PersonDetails & { code: string },
+): OutgoingMail | undefined {
+  if (!facts || !booking.email) return undefined;
+  const lang = booking.language;
+  const site = createTranslator(lang)('site.name', { city: authority.name });
+  return confirmationMail(
+    { ...booking, startsAt: facts.startsAt, endsAt: facts.endsAt },
+    appointmentFacts(facts, booking, authority.timeZone, lang),
+    site,
+    `${deps.baseUrl}/${lang}/manage`,
+  );
+}
 
-const UNIQUE_VIOLATION = '23505';
-const isUniqueViolation = (error: unknown, constraint: string) =>
-  (error as { code?: string; constraint?: string }).code === UNIQUE_VIOLATION &&
-  (error as { constraint?: string }).constraint === constraint;
-
-class Rollback extends Error {}
-
-/** Two moves in opposite directions lock the same two slots in opposite order: try again. */
-async function retryOnConflict<T>(work: () => Promise<T>, attempts = 5): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await work();
-    } catch (error) {
-      const code = (error as { code?: string }).code;
-      if (attempt >= attempts || (code !== '40P01' && code !== '40001')) throw error;
-    }
-  }
+async function alternativesOrUnknown(
+  db: Db,
+  authorityId: string,
+  slotId: string,
+  concernId: string,
+  now: Date,
+): Promise<BookResult> {
+  const slot = await listAlternatives(db, authorityId, slotId, concernId, now, ALTERNATIVES);
+  if (!slot) return { ok: false, reason: 'unknown-slot' };
+  return { ok: false, reason: 'taken', alternatives: slot.alternatives };
 }
 
 /**
- * Books a place: in one transaction, one guarded UPDATE takes a place of the slot (or
- * nothing happens), the booking row is written, and its confirmation mail is queued.
+ * Books a place for a person. Without a contact to confirm to, it is one guarded statement;
+ * with one, the confirmation mail is queued in the same transaction (outbox), composed in
+ * the person's language from one query's facts loaded beforehand.
  */
-export async function book(
-  db: Db,
-  authorityId: string,
+export async function bookAppointment(
+  deps: AppointmentDeps,
+  authority: AuthorityRef,
   request: { slotId: string; concernId: string; person: PersonDetails },
-  now: Date,
-  composeMail: ComposeMail,
 ): Promise<BookResult> {
-  const key = personKey(request.person.familyName, request.person.givenNames);
-  const person = {
-    concernId: request.concernId,
-    personKey: key,
-    dateOfBirth: request.person.dateOfBirth,
-  };
+  const { db } = deps;
+  const now = deps.clock();
+  const { person } = request;
+  const key = personKey(person.familyName, person.givenNames);
+  const facts = person.email
+    ? await findSlotFacts(db, authority.id, request.slotId, languageChain(person.language))
+    : undefined;
   for (let attempt = 0; attempt < 3; attempt++) {
+    const booking = { ...person, code: newBookingCode(), personKey: key };
+    const mail = composeConfirmation(deps, authority, facts, booking);
+    const place = { slotId: request.slotId, concernId: request.concernId };
     try {
-      const booking = await db.transaction().execute(async (tx) => {
-        await completePastBookings(tx, authorityId, person, now);
-        const slot = await takePlace(tx, authorityId, request.slotId, request.concernId, now);
-        if (!slot) throw new Rollback('taken');
-        const id = await insertBooking(tx, authorityId, slot, {
-          ...request.person,
-          code: newBookingCode(),
-          slotId: slot.id,
-          personKey: key,
-        });
-        const created = await findBookingById(tx, authorityId, id);
-        if (!created) throw new Error('booking vanished inside its transaction');
-        const mail = composeMail(created);
-        if (mail) await enqueueMail(tx, authorityId, mail);
-        return created;
-      });
-      return { ok: true, booking };
+      const created = mail
+        ? await db.transaction().execute(async (tx) => {
+            const inserted = await insertBookingOnFreePlace(tx, authority.id, place, booking, now);
+            if (inserted) await enqueueMail(tx, authority.id, mail);
+            return inserted;
+          })
+        : await insertBookingOnFreePlace(db, authority.id, place, booking, now);
+      if (created) return { ok: true, booking: created };
+      return alternativesOrUnknown(db, authority.id, request.slotId, request.concernId, now);
     } catch (error) {
-      if (error instanceof Rollback) {
-        return {
-          ok: false,
-          reason: 'taken',
-          alternatives: await alternativesFor(
-            db,
-            authorityId,
-            request.slotId,
-            request.concernId,
-            now,
-          ),
-        };
-      }
       if (isUniqueViolation(error, 'booking_one_active_per_person')) {
-        const existing = await findActiveBookingOfPerson(db, authorityId, person);
-        if (existing) return { ok: false, reason: 'duplicate', existing };
-        continue; // the other booking was cancelled meanwhile: try again
+        // An earlier appointment of this person that has passed no longer blocks one.
+        const who = {
+          concernId: request.concernId,
+          personKey: key,
+          dateOfBirth: person.dateOfBirth,
+        };
+        if ((await completePastBookings(db, authority.id, who, now)) > 0) continue;
+        return { ok: false, reason: 'duplicate' };
       }
       if (isUniqueViolation(error, 'booking_authority_id_code_key')) continue; // new code
       throw error;
@@ -135,86 +129,95 @@ export async function book(
   throw new Error('booking failed after retries');
 }
 
-async function alternativesFor(
-  db: Db,
-  authorityId: string,
-  slotId: string,
-  concernId: string,
-  now: Date,
-) {
-  const slot = await findSlot(db, authorityId, slotId);
-  if (!slot) return [];
-  return listNextFreeSlots(db, authorityId, concernId, slot.officeId, now, 6);
-}
-
-/** Cancels a future booking and frees its place at once. */
-export async function cancelBooking(db: Db, authorityId: string, bookingId: string, now: Date) {
-  return db.transaction().execute(async (tx) => {
-    const slotId = await markCancelled(tx, authorityId, bookingId, now);
-    if (!slotId) return false;
-    await releasePlace(tx, authorityId, slotId);
-    return true;
-  });
-}
-
-export type RescheduleResult =
+export type MoveResult =
   | { ok: true; booking: Booking }
   | { ok: false; reason: 'taken'; alternatives: Slot[] }
   | { ok: false; reason: 'not-active' };
 
-/**
- * Takes the new place first; the old one is released only in the same transaction, which
- * also queues the updated confirmation.
- */
-export async function reschedule(
-  db: Db,
-  authorityId: string,
-  bookingId: string,
-  newSlotId: string,
-  now: Date,
-  composeMail: ComposeMail = () => undefined,
-): Promise<RescheduleResult> {
-  const current = await findBookingById(db, authorityId, bookingId);
-  if (!current || current.status !== 'active' || current.startsAt <= now) {
-    return { ok: false, reason: 'not-active' };
-  }
-  try {
-    const booking = await retryOnConflict(() =>
-      db.transaction().execute(async (tx) => {
-        const slot = await takePlace(tx, authorityId, newSlotId, current.concernId, now);
-        if (!slot) throw new Rollback('taken');
-        if (!(await moveBooking(tx, authorityId, bookingId, current.slotId, slot.id))) {
-          throw new Rollback('not-active');
-        }
-        await releasePlace(tx, authorityId, current.slotId);
-        const moved = await findBookingById(tx, authorityId, bookingId);
-        // The updated confirmation (new time, new calendar entry) goes out with the move.
-        const mail = moved && composeMail(moved);
-        if (mail) await enqueueMail(tx, authorityId, mail);
-        return moved;
-      }),
-    );
-    if (!booking) return { ok: false, reason: 'not-active' };
-    return { ok: true, booking };
-  } catch (error) {
-    if (error instanceof Rollback && error.message === 'taken') {
-      return {
-        ok: false,
-        reason: 'taken',
-        alternatives: await alternativesFor(db, authorityId, newSlotId, current.concernId, now),
-      };
+/** Two moves in opposite directions lock the same two slots in opposite order: try again. */
+async function retryOnConflict<T>(work: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (attempt >= attempts || !isSerializationFailure(error)) throw error;
     }
-    if (error instanceof Rollback) return { ok: false, reason: 'not-active' };
-    throw error;
   }
 }
 
-const isoDay = (date: Date) => date.toISOString().slice(0, 10);
+/**
+ * Moves a booking to another time of the same concern at the same office (the statement
+ * refuses anything else): the new place is taken, the old one freed, and the updated
+ * confirmation queued, all at once.
+ */
+export async function moveAppointment(
+  deps: AppointmentDeps,
+  authority: AuthorityRef,
+  bookingId: string,
+  newSlotId: string,
+): Promise<MoveResult> {
+  const { db } = deps;
+  const now = deps.clock();
+  const current = await findBookingById(db, authority.id, bookingId);
+  if (!current || current.status !== 'active' || current.startsAt <= now) {
+    return { ok: false, reason: 'not-active' };
+  }
+  const facts = current.email
+    ? await findSlotFacts(db, authority.id, newSlotId, languageChain(current.language))
+    : undefined;
+  const mail = composeConfirmation(deps, authority, facts, current);
+  const outcome = await retryOnConflict(() =>
+    mail
+      ? db.transaction().execute(async (tx) => {
+          const result = await moveBookingToFreePlace(tx, authority.id, bookingId, newSlotId, now);
+          if (result.moved) await enqueueMail(tx, authority.id, mail);
+          return result;
+        })
+      : moveBookingToFreePlace(db, authority.id, bookingId, newSlotId, now),
+  );
+  if (outcome.moved) return { ok: true, booking: outcome.moved };
+  if (outcome.reason === 'not-active') return { ok: false, reason: 'not-active' };
+  // Alternatives only where the booking can go: its own concern and office.
+  const nearby = await listAlternatives(
+    db,
+    authority.id,
+    current.slotId,
+    current.concernId,
+    now,
+    ALTERNATIVES + 1,
+  );
+  const alternatives = (nearby?.alternatives ?? [])
+    .filter((slot) => slot.id !== current.slotId)
+    .slice(0, ALTERNATIVES);
+  return { ok: false, reason: 'taken', alternatives };
+}
+
+/** Cancels a future booking and frees its place at once; false when there was none. */
+export async function cancelAppointment(
+  deps: AppointmentDeps,
+  authority: AuthorityRef,
+  bookingId: string,
+): Promise<boolean> {
+  return cancelBookingAndFreePlace(deps.db, authority.id, bookingId, deps.clock());
+}
+
+/** What the confirmation and manage pages show of a booking, in the reader's language. */
+export async function describeBooking(
+  deps: AppointmentDeps,
+  authority: AuthorityRef,
+  booking: Pick<Booking, 'slotId'> & PersonDetails,
+  lang: string,
+): Promise<AppointmentFacts | undefined> {
+  const facts = await findSlotFacts(deps.db, authority.id, booking.slotId, languageChain(lang));
+  return facts && appointmentFacts(facts, booking, authority.timeZone, lang);
+}
+
+const isoDate = (date: Date) => date.toISOString().slice(0, 10);
 
 /** Keeps the slot window filled: holidays of this and next year, slots for the next days. */
 export async function extendSlotWindow(
   db: Db,
-  authority: { id: string; land: string },
+  authority: { id: string; land: string; timeZone: string },
   now: Date,
   days = 63,
 ) {
@@ -222,27 +225,42 @@ export async function extendSlotWindow(
   for (const y of [year, year + 1])
     await upsertHolidays(db, authority.land, publicHolidays(authority.land, y));
   const until = new Date(now.getTime() + days * 86_400_000);
-  return materializeSlots(db, authority.id, isoDay(now), isoDay(until));
+  return materializeSlots(db, authority, isoDate(now), isoDate(until));
 }
 
+/** The next days with free places, and how next week's are released (weekly rush). */
 export async function nextFreeDays(
   db: Db,
-  authorityId: string,
-  concernId: string,
-  officeId: string,
+  authority: Pick<Authority, 'id' | 'timeZone'>,
+  where: { concernId: string; officeId: string },
   now: Date,
-) {
-  return listFreeDays(db, authorityId, concernId, officeId, now, 12);
+): Promise<{ days: { day: string; free: number }[]; policy: Policy | undefined }> {
+  const [days, policy] = await Promise.all([
+    listFreeDays(db, authority, where, now, 12),
+    findPolicy(db, authority.id, where.concernId),
+  ]);
+  return { days, policy };
 }
 
 export async function freeSlotsOnDay(
   db: Db,
-  authorityId: string,
-  concernId: string,
-  officeId: string,
-  day: string,
+  authority: Pick<Authority, 'id' | 'timeZone'>,
+  where: { concernId: string; officeId: string; day: string },
   now: Date,
 ) {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return [];
-  return listFreeSlots(db, authorityId, { concernId, officeId, from: day, to: day }, now);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(where.day)) return [];
+  return listFreeSlots(db, authority, { ...where, from: where.day, to: where.day }, now);
+}
+
+/** A slot that can be chosen for the concern at the office, or undefined. */
+export async function findSlotFor(
+  db: Db,
+  authorityId: string,
+  slotId: string,
+  where: { concernId: string; officeId: string },
+): Promise<Slot | undefined> {
+  const slot = await findSlot(db, authorityId, slotId);
+  return slot && slot.concernId === where.concernId && slot.officeId === where.officeId
+    ? slot
+    : undefined;
 }

@@ -98,7 +98,7 @@ export async function staffRoutes(
       requestId: request.id,
     });
     const [bookings, concerns] = await Promise.all([
-      listDayBookings(db, authority.id, officeId, day),
+      listDayBookings(db, authority, officeId, day),
       listConcernsIn(db, authority.id, STAFF_LANG),
     ]);
     reply.header('cache-control', 'no-store');

@@ -1,7 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { book, extendSlotWindow } from '../../src/appointments/service.ts';
+import { MUSTERSTADT } from '../support/booking.ts';
+import { bookAppointment, extendSlotWindow } from '../../src/appointments/service.ts';
 import { axeViolations, launchBrowser } from '../support/browser.ts';
 import { TEST_STAFF_PASSWORD } from '../support/database-admin.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
@@ -14,7 +15,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   server = await startTestServer();
-  await extendSlotWindow(server.database.db, { id: 'musterstadt', land: 'NI' }, new Date());
+  await extendSlotWindow(server.database.db, MUSTERSTADT, new Date());
   browser = await launchBrowser();
 });
 afterAll(async () => {
@@ -182,9 +183,9 @@ describe('booking in Arabic', () => {
       SELECT id FROM slot WHERE concern_id = 'address-registration' AND office_id = 'central'
         AND booked < capacity AND released_at <= now() AND starts_at > now()
       ORDER BY starts_at LIMIT 1`.execute(db);
-    const created = await book(
-      db,
-      'musterstadt',
+    const created = await bookAppointment(
+      { db, clock: () => new Date(), baseUrl: server.url },
+      MUSTERSTADT,
       {
         slotId: first.rows[0]?.id ?? '',
         concernId: 'address-registration',
@@ -198,8 +199,6 @@ describe('booking in Arabic', () => {
           interpreterLanguage: null,
         },
       },
-      new Date(),
-      () => undefined,
     );
     expect(created.ok).toBe(true);
     // …and the same person, spelt otherwise, tries again at another office.

@@ -2,7 +2,12 @@ import { sql } from 'kysely';
 import type { Db } from '../../src/platform/db/database.ts';
 import { extendSlotWindow } from '../../src/appointments/service.ts';
 
-export const MUSTERSTADT = { id: 'musterstadt', land: 'NI' };
+export const MUSTERSTADT = {
+  id: 'musterstadt',
+  name: 'Musterstadt',
+  land: 'NI',
+  timeZone: 'Europe/Berlin',
+};
 
 /** Slots for the local days from..to (the window starts at `from`). */
 export async function slotsFrom(db: Db, from: string, days: number) {

@@ -1,0 +1,259 @@
+import { sql } from 'kysely';
+import type { Db } from '../platform/db/database.ts';
+import type { TextRow } from '../platform/i18n/content.ts';
+import { SOURCE_LANGUAGE } from '../platform/i18n/languages.ts';
+import { bookable, slotColumns, type Slot } from './slots.repository.ts';
+import type { BookingStatus } from './tables.ts';
+
+// The bookings. Each change is one guarded statement: taking a place and writing the
+// booking, moving it, cancelling it and freeing its place happen in one round trip or not
+// at all (a statement is atomic, even outside a transaction).
+
+export type Booking = {
+  id: string;
+  code: string;
+  status: BookingStatus;
+  slotId: string;
+  concernId: string;
+  officeId: string;
+  startsAt: Date;
+  endsAt: Date;
+  familyName: string;
+  givenNames: string;
+  dateOfBirth: string;
+  email: string | null;
+  phone: string | null;
+  language: string;
+  interpreterLanguage: string | null;
+};
+
+/** What a person gives when booking; bound to the booking afterwards. */
+export type PersonDetails = Pick<
+  Booking,
+  | 'familyName'
+  | 'givenNames'
+  | 'dateOfBirth'
+  | 'email'
+  | 'phone'
+  | 'language'
+  | 'interpreterLanguage'
+>;
+
+export type NewBooking = PersonDetails & { code: string; personKey: string };
+
+const bookingColumns = sql`b.id, b.code, b.status, b.slot_id AS "slotId", b.concern_id AS "concernId",
+  s.office_id AS "officeId", s.starts_at AS "startsAt", s.ends_at AS "endsAt",
+  b.family_name AS "familyName", b.given_names AS "givenNames",
+  to_char(b.date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth", b.email, b.phone, b.language,
+  b.interpreter_language AS "interpreterLanguage"`;
+
+/**
+ * Takes a place of a bookable slot of the concern and writes the booking, in one
+ * statement: no place left (or another concern's slot) → undefined and nothing written.
+ * The person's one active booking per concern is a unique index, so a second one fails.
+ */
+export async function insertBookingOnFreePlace(
+  db: Db,
+  authorityId: string,
+  place: { slotId: string; concernId: string },
+  booking: NewBooking,
+  now: Date,
+): Promise<Booking | undefined> {
+  const result = await sql<Booking>`
+    WITH s AS (
+      UPDATE slot s SET booked = s.booked + 1
+      WHERE s.authority_id = ${authorityId} AND s.id = ${place.slotId}
+        AND s.concern_id = ${place.concernId} AND ${bookable(now)}
+      RETURNING s.authority_id, s.id, s.office_id, s.starts_at, s.ends_at
+    ), b AS (
+      INSERT INTO booking (authority_id, code, slot_id, concern_id, family_name, given_names,
+                           person_key, date_of_birth, email, phone, language, interpreter_language)
+      SELECT s.authority_id, ${booking.code}, s.id, ${place.concernId}, ${booking.familyName},
+             ${booking.givenNames}, ${booking.personKey}, ${booking.dateOfBirth}, ${booking.email},
+             ${booking.phone}, ${booking.language}, ${booking.interpreterLanguage}
+      FROM s
+      RETURNING *
+    )
+    SELECT ${bookingColumns} FROM b JOIN s ON s.id = b.slot_id`.execute(db);
+  return result.rows[0];
+}
+
+export type MoveOutcome = { moved: Booking } | { moved: undefined; reason: 'taken' | 'not-active' };
+
+/**
+ * Moves an active future booking to a bookable slot of the same concern and office, in one
+ * statement: the booking row is locked, the new place taken, the old one freed.
+ */
+export async function moveBookingToFreePlace(
+  db: Db,
+  authorityId: string,
+  bookingId: string,
+  newSlotId: string,
+  now: Date,
+): Promise<MoveOutcome> {
+  // When nothing moved, the booking columns are NULL and only `active` says why.
+  const result = await sql<Booking & { active: number; moved: boolean }>`
+    WITH cur AS (
+      SELECT b.id, b.slot_id, b.concern_id, o.office_id
+      FROM booking b JOIN slot o ON o.authority_id = b.authority_id AND o.id = b.slot_id
+      WHERE b.authority_id = ${authorityId} AND b.id = ${bookingId} AND b.status = 'active'
+        AND o.starts_at > ${now}
+      FOR UPDATE OF b
+    ), s AS (
+      UPDATE slot s SET booked = s.booked + 1
+      FROM cur
+      WHERE s.authority_id = ${authorityId} AND s.id = ${newSlotId} AND s.id <> cur.slot_id
+        AND s.concern_id = cur.concern_id AND s.office_id = cur.office_id AND ${bookable(now)}
+      RETURNING s.id, s.office_id, s.starts_at, s.ends_at
+    ), b AS (
+      UPDATE booking b SET slot_id = s.id
+      FROM s, cur
+      WHERE b.authority_id = ${authorityId} AND b.id = cur.id
+      RETURNING b.*
+    ), freed AS (
+      UPDATE slot f SET booked = f.booked - 1
+      FROM cur, b
+      WHERE f.authority_id = ${authorityId} AND f.id = cur.slot_id AND f.booked > 0
+    )
+    SELECT (SELECT count(*) FROM cur)::int AS active, m.id IS NOT NULL AS moved, m.*
+    FROM (SELECT 1) AS one
+    LEFT JOIN (SELECT ${bookingColumns} FROM b JOIN s ON s.id = b.slot_id) AS m ON true`.execute(
+    db,
+  );
+  const row = result.rows[0];
+  if (row?.moved) {
+    const { active: _active, moved: _moved, ...booking } = row;
+    return { moved: booking };
+  }
+  return { moved: undefined, reason: row && row.active > 0 ? 'taken' : 'not-active' };
+}
+
+/** Cancels an active future booking and frees its place, in one statement. */
+export async function cancelBookingAndFreePlace(
+  db: Db,
+  authorityId: string,
+  bookingId: string,
+  now: Date,
+): Promise<boolean> {
+  const result = await sql<{ id: string }>`
+    WITH c AS (
+      UPDATE booking b SET status = 'cancelled', cancelled_at = ${now}
+      FROM slot s
+      WHERE b.authority_id = ${authorityId} AND b.id = ${bookingId} AND b.status = 'active'
+        AND s.authority_id = b.authority_id AND s.id = b.slot_id AND s.starts_at > ${now}
+      RETURNING b.slot_id
+    )
+    UPDATE slot s SET booked = s.booked - 1
+    FROM c
+    WHERE s.authority_id = ${authorityId} AND s.id = c.slot_id AND s.booked > 0
+    RETURNING s.id`.execute(db);
+  return result.rows.length === 1;
+}
+
+/** A person's active bookings whose time has passed no longer block a new one. */
+export async function completePastBookings(
+  db: Db,
+  authorityId: string,
+  person: { concernId: string; personKey: string; dateOfBirth: string },
+  now: Date,
+): Promise<number> {
+  const result = await sql`
+    UPDATE booking b SET status = 'completed'
+    FROM slot s
+    WHERE b.authority_id = ${authorityId} AND b.concern_id = ${person.concernId}
+      AND b.person_key = ${person.personKey} AND b.date_of_birth = ${person.dateOfBirth}
+      AND b.status = 'active' AND s.authority_id = b.authority_id AND s.id = b.slot_id
+      AND s.starts_at <= ${now}`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
+}
+
+export async function findBookingById(
+  db: Db,
+  authorityId: string,
+  id: string,
+): Promise<Booking | undefined> {
+  const result = await sql<Booking>`
+    SELECT ${bookingColumns} FROM booking b
+    JOIN slot s ON s.authority_id = b.authority_id AND s.id = b.slot_id
+    WHERE b.authority_id = ${authorityId} AND b.id = ${id}`.execute(db);
+  return result.rows[0];
+}
+
+export async function findBookingByCode(
+  db: Db,
+  authorityId: string,
+  code: string,
+  dateOfBirth: string,
+): Promise<Booking | undefined> {
+  const result = await sql<Booking>`
+    SELECT ${bookingColumns} FROM booking b
+    JOIN slot s ON s.authority_id = b.authority_id AND s.id = b.slot_id
+    WHERE b.authority_id = ${authorityId} AND b.code = ${code}
+      AND b.date_of_birth = ${dateOfBirth}`.execute(db);
+  return result.rows[0];
+}
+
+export async function listDayBookings(
+  db: Db,
+  authority: { id: string; timeZone: string },
+  officeId: string,
+  day: string,
+): Promise<Booking[]> {
+  const zone = authority.timeZone;
+  const result = await sql<Booking>`
+    SELECT ${bookingColumns} FROM booking b
+    JOIN slot s ON s.authority_id = b.authority_id AND s.id = b.slot_id
+    WHERE b.authority_id = ${authority.id} AND s.office_id = ${officeId} AND b.status = 'active'
+      AND s.starts_at >= ${day}::date::timestamp AT TIME ZONE ${zone}
+      AND s.starts_at < (${day}::date + 1)::timestamp AT TIME ZONE ${zone}
+    ORDER BY s.starts_at, b.family_name`.execute(db);
+  return result.rows;
+}
+
+/** The facts of a slot that a confirmation shows: its time, office address and texts. */
+export type SlotFacts = Pick<Slot, 'id' | 'officeId' | 'concernId' | 'startsAt' | 'endsAt'> & {
+  street: string;
+  postalCode: string;
+  city: string;
+  concernTexts: TextRow[];
+  officeTexts: TextRow[];
+};
+
+const textRows = (table: 'concern_text' | 'office_text', fields: string[], langs: string[]) => {
+  const t = sql.table(table);
+  const id = sql.ref(table === 'concern_text' ? 'concern_id' : 'office_id');
+  const owner = sql.ref(table === 'concern_text' ? 's.concern_id' : 's.office_id');
+  return sql<TextRow[]>`(
+    SELECT coalesce(json_agg(json_build_object(
+      'lang', t.lang, 'field', t.field, 'text', t.text, 'status', t.status,
+      'stale', t.status <> 'source' AND t.source_hash IS DISTINCT FROM md5(src.text))), '[]')
+    FROM ${t} t
+    LEFT JOIN ${t} src ON src.authority_id = t.authority_id AND src.${id} = t.${id}
+      AND src.field = t.field AND src.lang = ${SOURCE_LANGUAGE}
+    WHERE t.authority_id = s.authority_id AND t.${id} = ${owner}
+      AND t.field = ANY(${fields}::text[]) AND t.lang = ANY(${langs}::text[]))`;
+};
+
+/**
+ * One query for everything a confirmation needs. It reads the published texts of the
+ * concern and the office (read only, the texts those features own), because a booking
+ * sits on the hot path and this saves five round trips.
+ */
+export async function findSlotFacts(
+  db: Db,
+  authorityId: string,
+  slotId: string,
+  langs: string[],
+): Promise<SlotFacts | undefined> {
+  const result = await sql<SlotFacts>`
+    SELECT s.id, s.office_id AS "officeId", s.concern_id AS "concernId",
+           s.starts_at AS "startsAt", s.ends_at AS "endsAt",
+           o.street, o.postal_code AS "postalCode", o.city,
+           ${textRows('concern_text', ['title', 'documents'], langs)} AS "concernTexts",
+           ${textRows('office_text', ['name'], langs)} AS "officeTexts"
+    FROM slot s JOIN office o ON o.authority_id = s.authority_id AND o.id = s.office_id
+    WHERE s.authority_id = ${authorityId} AND s.id = ${slotId}`.execute(db);
+  return result.rows[0];
+}
+
+export { type Slot };
