@@ -92,6 +92,8 @@ export function registerPageCache(app: FastifyInstance, { db, routes }: PageCach
     const miss = pending.get(request);
     if (!miss || reply.statusCode !== 200 || typeof payload !== 'string') return payload;
     if (!String(reply.getHeader('content-type')).startsWith('text/html')) return payload;
+    // A page that sets a cookie belongs to one reader.
+    if (reply.hasHeader('set-cookie')) return payload;
     const html = Buffer.from(payload);
     const entry: Entry = {
       version: miss.version,
