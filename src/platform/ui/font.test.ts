@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ARABIC_SUBSET, isArabicScript } from './arabic-subset.ts';
-import { PUBLIC_DIR } from './assets.ts';
+import { assetUrl, PUBLIC_DIR } from './assets.ts';
 
 // Every Arabic-script character our Arabic and Farsi texts use is in the self-hosted font
 // subset, so no word falls back to another font halfway.
@@ -33,5 +33,19 @@ describe('the Arabic-script font subset', () => {
     const size = fs.statSync(path.join(PUBLIC_DIR, 'fonts/noto-sans-arabic-subset.woff2')).size;
     expect(size).toBeGreaterThan(5_000);
     expect(size).toBeLessThan(20_000);
+  });
+
+  it('is named in the stylesheet by its current content hash, so a rebuilt font gets a new URL', () => {
+    // /assets/ is cached for a year; npm run build:fonts writes the hash into styles.css.
+    const css = fs.readFileSync(path.join(PUBLIC_DIR, 'styles.css'), 'utf8');
+    const url = assetUrl('fonts/noto-sans-arabic-subset.woff2').replace(/^\/assets\//, '');
+    expect(css).toContain(`url('${url}')`);
+  });
+
+  it('is never swapped in late, which would make the page jump', () => {
+    const css = fs.readFileSync(path.join(PUBLIC_DIR, 'styles.css'), 'utf8');
+    const faces = css.match(/@font-face\s*{[^}]*}/g) ?? [];
+    expect(faces).toHaveLength(1);
+    expect(faces[0]).toMatch(/font-display:\s*optional;/);
   });
 });
