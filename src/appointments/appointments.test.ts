@@ -278,3 +278,87 @@ describe('booking codes and names', () => {
     expect(personKey('Smith', 'Anna')).not.toBe(personKey('Smith', 'Hanna'));
   });
 });
+
+describe('the booking service', () => {
+  const now = at('2027-03-20T10:00:00Z');
+  const details = (n: string, extra: Partial<PersonDetails> = {}): PersonDetails => ({
+    ...person(n),
+    ...extra,
+  });
+
+  it('moves only to a time of the same concern at the same office', async () => {
+    const own = await slotAt(test.db, 'address-registration', 'north', '2027-03-24T08:00:00Z');
+    const elsewhere = await slotAt(
+      test.db,
+      'address-registration',
+      'central',
+      '2027-03-25T08:00:00Z',
+    );
+    const booked = await book(
+      test.db,
+      'musterstadt',
+      { slotId: own.id, concernId: 'address-registration', person: details('stay') },
+      now,
+    );
+    if (!booked.ok) throw new Error('booking failed');
+    const moved = await reschedule(test.db, 'musterstadt', booked.booking.id, elsewhere.id, now);
+    expect(moved).toMatchObject({ ok: false, reason: 'taken' });
+    if (!moved.ok && moved.reason === 'taken') {
+      expect(moved.alternatives.every((slot) => slot.officeId === 'north')).toBe(true);
+    }
+    expect(
+      (await slotAt(test.db, 'address-registration', 'central', '2027-03-25T08:00:00Z')).booked,
+    ).toBe(0);
+    expect(
+      (await slotAt(test.db, 'address-registration', 'north', '2027-03-24T08:00:00Z')).booked,
+    ).toBe(1);
+  });
+
+  it('books a slot only for the concern it belongs to', async () => {
+    const slot = await slotAt(test.db, 'address-registration', 'north', '2027-03-24T08:15:00Z');
+    const wrong = await book(
+      test.db,
+      'musterstadt',
+      { slotId: slot.id, concernId: 'naturalisation', person: details('wrong') },
+      now,
+    );
+    expect(wrong).toEqual({ ok: false, reason: 'unknown-slot' });
+    expect(
+      (await slotAt(test.db, 'address-registration', 'north', '2027-03-24T08:15:00Z')).booked,
+    ).toBe(0);
+  });
+
+  it('costs one statement without a contact, and a facts query plus two statements with one', async () => {
+    const statements: string[] = [];
+    const counted = test.db.withPlugin({
+      transformQuery: (args) => {
+        statements.push(args.node.kind);
+        return args.node;
+      },
+      transformResult: async (args) => args.result,
+    });
+    const slot = await slotAt(test.db, 'address-registration', 'north', '2027-03-24T08:30:00Z');
+    const place = { slotId: slot.id, concernId: 'address-registration' };
+    const quiet = await bookAppointment(deps(counted, now), MUSTERSTADT, {
+      ...place,
+      person: details('quiet', { email: null, phone: '+49 151 2222222' }),
+    });
+    expect(quiet).toMatchObject({ ok: true });
+    expect(statements).toHaveLength(1);
+    statements.length = 0;
+    const next = await slotAt(test.db, 'address-registration', 'north', '2027-03-24T08:45:00Z');
+    const mailed = await bookAppointment(deps(counted, now), MUSTERSTADT, {
+      slotId: next.id,
+      concernId: 'address-registration',
+      person: details('mailed'),
+    });
+    expect(mailed.ok).toBe(true);
+    // the facts for the mail, then the booking and its mail in one transaction
+    expect(statements).toHaveLength(3);
+    const mails = await sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM mail_outbox WHERE recipient = 'olenamailed@example.org'`.execute(
+      test.db,
+    );
+    expect(mails.rows[0]?.n).toBe(1);
+  });
+});
