@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.ts';
 import type { TextRow } from '../platform/i18n/content.ts';
 import { SOURCE_LANGUAGE } from '../platform/i18n/languages.ts';
-import { bookable, slotColumns, type Slot } from './slots.repository.ts';
+import { bookable, type Slot } from './slots.repository.ts';
 import type { BookingStatus } from './tables.ts';
 
 // The bookings. Each change is one guarded statement: taking a place and writing the
