@@ -7,7 +7,12 @@ import { startTestServer, type TestServer } from '../../test/support/server.ts';
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer({ clock: () => new Date('2027-03-20T10:00:00Z') });
+  server = await startTestServer({
+    clock: () => new Date('2027-03-20T10:00:00Z'),
+    // The flood below is about overbooking, not about load shedding (tested on its own):
+    // the in-flight cap must not refuse part of the 200 requests before they race.
+    env: { MAX_IN_FLIGHT_REQUESTS: '1000' },
+  });
   await slotsFrom(server.database.db, '2027-03-22', 14);
 });
 afterAll(() => server.close());

@@ -53,17 +53,22 @@ export const ERROR_CATALOGUE = {
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
 export const ERROR_CODES = Object.keys(ERROR_CATALOGUE) as ErrorCode[];
 
-/** Facts an error carries to the client besides its code, e.g. alternatives or field messages. */
-export type ErrorDetails = Record<string, unknown>;
+/**
+ * Facts an error carries to the client besides its code, e.g. alternatives. `fields` (field
+ * name → catalogue key) is the one detail the answer translates: VALIDATION_FAILED's
+ * messages per field, in the reader's language.
+ */
+export type ErrorDetails = { fields?: Record<string, string> } & Record<string, unknown>;
 
 export class AppError extends Error {
   readonly statusCode: number;
   constructor(
     readonly code: ErrorCode,
     readonly details: ErrorDetails = {},
-    message: string = code,
+    /** What the answer says, when the case knows better than the catalogue's generic text. */
+    readonly messageKey: MessageKey = ERROR_CATALOGUE[code].text,
   ) {
-    super(message);
+    super(code);
     this.statusCode = ERROR_CATALOGUE[code].status;
   }
 }
@@ -81,17 +86,44 @@ const CODE_OF_STATUS: Record<number, ErrorCode> = {
   503: 'SERVICE_UNAVAILABLE',
 };
 
+/** One failed check of a route schema, as Fastify reports it (JSON Schema or zod alike). */
+type SchemaIssue = { instancePath?: unknown; message?: unknown };
+
+/**
+ * The first message per field of a route schema's failed checks. A field is the first step
+ * of the issue's path; an issue about the whole input counts under the part that failed
+ * (body, querystring).
+ */
+function fieldMessages(issues: readonly SchemaIssue[], part: string): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of issues) {
+    const path = typeof issue.instancePath === 'string' ? issue.instancePath : '';
+    const field = path.split('/').find((step) => step !== '') ?? part;
+    fields[field] ??= typeof issue.message === 'string' ? issue.message : '';
+  }
+  return fields;
+}
+
 /**
  * Any thrown value as a catalogue error: our own errors as they are, the framework's and
- * plugins' errors by their status (a validation error of a route schema is VALIDATION_FAILED),
- * everything else internal.
+ * plugins' errors by their status (a validation error of a route schema is VALIDATION_FAILED
+ * with its messages per field), everything else internal.
  */
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
-  const status = (error as { statusCode?: unknown } | null)?.statusCode;
-  if ((error as { validation?: unknown } | null)?.validation) {
-    return new AppError('VALIDATION_FAILED');
+  const thrown = error as {
+    statusCode?: unknown;
+    validation?: unknown;
+    validationContext?: unknown;
+  } | null;
+  const status = thrown?.statusCode;
+  if (Array.isArray(thrown?.validation)) {
+    const part = typeof thrown.validationContext === 'string' ? thrown.validationContext : 'body';
+    return new AppError('VALIDATION_FAILED', {
+      fields: fieldMessages(thrown.validation as SchemaIssue[], part),
+    });
   }
+  if (thrown?.validation) return new AppError('VALIDATION_FAILED');
   if (typeof status === 'number' && status >= 400 && status < 500) {
     return new AppError(CODE_OF_STATUS[status] ?? 'BAD_REQUEST');
   }
