@@ -49,6 +49,12 @@ export default tseslint.config(
       'no-restricted-syntax': [
         'error',
         { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' },
+        {
+          selector:
+            "NewExpression[callee.object.name='Intl'][callee.property.name='DateTimeFormat']",
+          message:
+            'Format dates with platform/ui/format.ts (Gregorian calendar in every language).',
+        },
       ],
     },
   },
@@ -57,6 +63,15 @@ export default tseslint.config(
     ignores: ['src/**/*.test.ts', 'src/**/*.test.tsx'],
     plugins: { 'import-x': importX },
     rules: { 'import-x/no-restricted-paths': ['error', { zones: boundaries }] },
+  },
+  {
+    files: ['src/platform/ui/format.ts', '**/*.test.ts', '**/*.test.tsx'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' },
+      ],
+    },
   },
   {
     files: ['eslint.config.js', 'vitest.config.ts'],

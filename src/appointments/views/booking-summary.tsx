@@ -2,7 +2,7 @@ import type { ResolvedText } from '../../platform/i18n/content.ts';
 import type { PersonDetails } from '../service.ts';
 import { Text } from '../../platform/ui/components.tsx';
 import type { PageContext } from '../../platform/ui/context.ts';
-import { formatClock, formatDate, languageName } from '../../platform/ui/format.ts';
+import { formatClock, formatDate, formatLongDay, languageName } from '../../platform/ui/format.ts';
 import { SummaryList, type SummaryRow } from '../../platform/ui/forms.tsx';
 import { getLanguage } from '../../platform/i18n/languages.ts';
 
@@ -59,9 +59,7 @@ export function AppointmentSummary({ ctx, view, change = {} }: Props) {
     },
     {
       key: t('booking.dateOfBirth'),
-      value: new Intl.DateTimeFormat(tag, { dateStyle: 'long', timeZone: 'UTC' }).format(
-        new Date(`${view.dateOfBirth}T00:00:00Z`),
-      ),
+      value: formatLongDay(tag, view.dateOfBirth),
       ...opt(changeLink(change.details)),
     },
     {

@@ -22,6 +22,16 @@ export function Layout({ ctx, title, description, structuredData, children }: La
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{fullTitle}</title>
         {description && <meta name="description" content={description} />}
+        {lang.rtl && (
+          // The Arabic-script font, fetched with the page so it is there before first paint.
+          <link
+            rel="preload"
+            href={assetUrl('fonts/noto-sans-arabic-subset.woff2')}
+            as="font"
+            type="font/woff2"
+            crossorigin="anonymous"
+          />
+        )}
         <link rel="stylesheet" href={assetUrl('styles.css')} />
         <link rel="icon" href={assetUrl('favicon.svg')} type="image/svg+xml" />
         {LANGUAGES.filter((l) => l.hreflang).map((l) => (

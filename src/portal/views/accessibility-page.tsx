@@ -1,13 +1,12 @@
 import type { PageContext } from '../../platform/ui/context.ts';
+import { formatLongDay } from '../../platform/ui/format.ts';
 import { Layout } from '../../platform/ui/layout.tsx';
 
 type Props = { ctx: PageContext; createdOn: string; conciliationUrl: string };
 
 export function AccessibilityPage({ ctx, createdOn, conciliationUrl }: Props) {
   const { t } = ctx;
-  const date = new Intl.DateTimeFormat(ctx.lang.tag, { dateStyle: 'long', timeZone: 'UTC' }).format(
-    new Date(`${createdOn}T00:00:00Z`),
-  );
+  const date = formatLongDay(ctx.lang.tag, createdOn);
   return (
     <Layout ctx={ctx} title={t('a11y.title')}>
       <h1>{t('a11y.title')}</h1>
