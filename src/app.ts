@@ -5,7 +5,6 @@ import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
-import underPressure from '@fastify/under-pressure';
 import Fastify from 'fastify';
 import { appointmentApi } from './appointments/api.ts';
 import { manageRoutes } from './appointments/manage-routes.tsx';
@@ -77,14 +76,10 @@ export async function buildApp({ config, db, clock = systemClock }: AppDeps) {
   // Probes are never shed: an overloaded instance is busy, not dead.
   const isProbe = (request: { url: string }) =>
     request.url === '/health' || request.url === '/ready';
-  registerLoadShedding(app, { maxInFlight: config.http.maxInFlight, exempt: isProbe });
-  await app.register(underPressure, {
-    maxEventLoopDelay: 200,
-    sampleInterval: 250,
-    retryAfter: 10,
-    pressureHandler: async (request) => {
-      if (!isProbe(request)) throw new AppError('SERVICE_UNAVAILABLE');
-    },
+  await registerLoadShedding(app, {
+    maxInFlight: config.http.maxInFlight,
+    maxEventLoopDelayMs: config.http.maxEventLoopDelayMs,
+    exempt: isProbe,
   });
   rejectControlCharacters(app);
   await app.register(rateLimit, {
@@ -127,7 +122,9 @@ export async function buildApp({ config, db, clock = systemClock }: AppDeps) {
     const appError = isDatabaseOverload(error)
       ? new AppError('SERVICE_UNAVAILABLE')
       : toAppError(error);
-    if (appError.statusCode >= 500) request.log.error({ err: error }, 'request failed');
+    // Shed requests are logged once per episode (load-shedding.ts), not one by one.
+    const shed = error instanceof AppError && error.code === 'SERVICE_UNAVAILABLE';
+    if (appError.statusCode >= 500 && !shed) request.log.error({ err: error }, 'request failed');
     return sendError(request, reply, appError);
   });
   app.setNotFoundHandler((request, reply) => sendError(request, reply, new AppError('NOT_FOUND')));

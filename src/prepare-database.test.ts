@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../test/support/database.ts';
+import { seedDemo } from './demo/seed.ts';
 import { createDb, type Db } from './platform/db/database.ts';
 import { prepareDatabase } from './prepare-database.ts';
 
@@ -17,7 +18,15 @@ afterAll(async () => {
 
 describe('start-up preparation', () => {
   it('run by two instances at once on an empty database migrates once and seeds once', async () => {
-    const [first, second] = await Promise.all([prepareDatabase(test.db), prepareDatabase(other)]);
+    // A slow seed widens the window between "empty?" and the first insert, where it raced.
+    const slowSeed = async (db: Db) => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return seedDemo(db);
+    };
+    const [first, second] = await Promise.all([
+      prepareDatabase(test.db, slowSeed),
+      prepareDatabase(other, slowSeed),
+    ]);
     const seeded = [first, second].filter((prepared) => prepared.seeded !== undefined);
     expect(seeded).toHaveLength(1);
     const applied = [...first.applied, ...second.applied];

@@ -14,11 +14,13 @@ export type Prepared = {
  * Migrate, then load the demo data into an empty database, as one step under an advisory
  * lock: instances started together would otherwise all see "empty" and seed at once.
  */
-export async function prepareDatabase(db: Db): Promise<Prepared> {
+export async function prepareDatabase(
+  db: Db,
+  seed: (db: Db) => Promise<NonNullable<Prepared['seeded']>> = seedDemo,
+): Promise<Prepared> {
   return withAdvisoryLock(db, LOCK_KEYS.prepareDatabase, async (connection) => {
     const applied = await migrateToLatest(connection);
-    const seeded =
-      (await countAuthorities(connection)) === 0 ? await seedDemo(connection) : undefined;
+    const seeded = (await countAuthorities(connection)) === 0 ? await seed(connection) : undefined;
     return { applied, seeded };
   });
 }

@@ -37,6 +37,7 @@ describe('edge limits', () => {
         idleTimeoutMs: 60_000,
         keepAliveTimeoutMs: 72_000,
         maxInFlight: 64,
+        maxEventLoopDelayMs: 200,
       },
       db: { poolSize: 10, statementTimeoutMs: 10_000, acquireTimeoutMs: 5_000 },
     });

@@ -41,6 +41,7 @@ const envSchema = z.object({
   HTTP_IDLE_TIMEOUT_MS: milliseconds.default(60_000),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: milliseconds.default(72_000),
   MAX_IN_FLIGHT_REQUESTS: z.coerce.number().int().min(1).default(64),
+  MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(10).default(200),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(10),
   DB_STATEMENT_TIMEOUT_MS: milliseconds.default(10_000),
   DB_ACQUIRE_TIMEOUT_MS: milliseconds.default(5_000),
@@ -77,6 +78,8 @@ export type Config = {
     keepAliveTimeoutMs: number;
     /** Requests handled at once; more are answered 503 + Retry-After at once. */
     maxInFlight: number;
+    /** Mean event-loop delay (over half a second) above which requests are shed. */
+    maxEventLoopDelayMs: number;
   };
   db: {
     poolSize: number;
@@ -134,6 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
       idleTimeoutMs: e.HTTP_IDLE_TIMEOUT_MS,
       keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
       maxInFlight: e.MAX_IN_FLIGHT_REQUESTS,
+      maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS,
     },
     db: {
       poolSize: e.DB_POOL_SIZE,

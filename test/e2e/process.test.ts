@@ -3,10 +3,13 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase } from '../support/database.ts';
 
 // The program as an operator runs it: `welcome-center start` on its own embedded database,
-// killed with SIGKILL and started again, and a second start on the same data directory.
+// killed with SIGKILL and started again, and a second start on the same data directory;
+// two instances started at once on one shared database.
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 let dataDir: string;
@@ -197,4 +200,55 @@ describe('a booking flood killed with SIGKILL', () => {
     restarted.child.kill('SIGTERM');
     await restarted.exited;
   }, 180_000);
+});
+
+describe('two instances started at the same moment on one empty database', () => {
+  it('both start, the demo data is loaded once, and they share one session secret', async () => {
+    const database = await createTestDatabase({ empty: true });
+    const shared = fs.mkdtempSync(path.join(os.tmpdir(), 'wc-twins-'));
+    try {
+      const env = { DATABASE_URL: database.url, DATA_DIR: shared };
+      const [portA, portB] = [await freePort(), await freePort()];
+      const a = startProgram(portA, env);
+      const b = startProgram(portB, env);
+      await Promise.all([a.listening, b.listening]);
+      const seeded = [a, b].filter((p) => p.output().includes('demo authority Musterstadt loaded'));
+      expect(seeded).toHaveLength(1);
+      const { rows } = await sql<{ n: string }>`SELECT count(*) AS n FROM authority`.execute(
+        database.db,
+      );
+      expect(rows[0]?.n).toBe('1');
+      for (const port of [portA, portB]) {
+        const page = await fetch(`http://127.0.0.1:${port}/de/concerns/naturalisation`);
+        expect(page.status).toBe(200);
+      }
+      // A form opened on one instance is accepted by the other: the same cookie secret.
+      const form = await fetch(`http://127.0.0.1:${portA}/de/manage`);
+      const cookie = form.headers
+        .getSetCookie()
+        .map((c) => c.split(';')[0])
+        .join('; ');
+      const token = (await form.text()).match(/name="_csrf" value="([^"]+)"/)?.[1] ?? '';
+      const posted = await fetch(`http://127.0.0.1:${portB}/de/manage`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+        body: new URLSearchParams({
+          _csrf: token,
+          code: 'ABCD',
+          dobDay: '1',
+          dobMonth: '1',
+          dobYear: '1990',
+        }),
+        redirect: 'manual',
+      });
+      expect(posted.status).toBe(400); // the look-up fails; 403 would be a rejected CSRF token
+      a.child.kill('SIGTERM');
+      b.child.kill('SIGTERM');
+      expect(await a.exited).toBe(0);
+      expect(await b.exited).toBe(0);
+    } finally {
+      await database.drop();
+      fs.rmSync(shared, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
