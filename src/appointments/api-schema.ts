@@ -54,6 +54,8 @@ export const bookingRequest = z
     slotId: z.string('booking.error.chooseTime').regex(SLOT_ID_PATTERN, 'booking.error.chooseTime'),
     concernId: id('booking.error.chooseConcern'),
     ...personSchema.in.shape,
+    // The domain's rule, documented as the date format it checks.
+    dateOfBirth: personSchema.in.shape.dateOfBirth.meta({ format: 'date' }),
   })
   .transform(({ slotId, concernId, ...details }, ctx) => {
     const person = personSchema.safeParse(details);
