@@ -74,6 +74,31 @@ describe('the booking journey', () => {
     expect(confirmation.html).toContain('<dd>08:00</dd>');
   });
 
+  it('shows Farsi readers the dates of the German letter: Gregorian, in Persian digits', async () => {
+    const client = new FormClient(server.url);
+    await client.get('/fa/book?concern=address-registration');
+    await client.get('/fa/book/office');
+    await client.post('/fa/book/office', { office: 'central' });
+    await client.get('/fa/book/day');
+    await client.post('/fa/book/day', { day: '2027-03-25' });
+    const slot = await slotAt(
+      server.database.db,
+      'address-registration',
+      'central',
+      '2027-03-25T08:00:00Z',
+    );
+    await client.get('/fa/book/time');
+    await client.post('/fa/book/time', { slot: slot.id });
+    await client.get('/fa/book/details');
+    const typed = { ...details, givenNames: 'Dunya', dobDay: '17', dobMonth: '5', dobYear: '1990' };
+    expect((await client.post('/fa/book/details', typed)).location).toBe('/fa/book/check');
+    const check = (await client.get('/fa/book/check')).html;
+    expect(check).toContain('۱۹۹۰'); // born 1990, not 1369 (Solar Hijri)
+    expect(check).toContain('۲۰۲۷'); // the appointment in 2027, as in the German letter
+    expect(check).not.toContain('۱۳۶۹');
+    expect(check).not.toContain('اردیبهشت');
+  });
+
   it('refuses a form without a valid CSRF token, changing nothing', async () => {
     const res = await fetch(`${server.url}/en/book`, {
       method: 'POST',
