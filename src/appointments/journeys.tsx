@@ -71,6 +71,7 @@ export async function rememberBooking(
   now: Date,
 ) {
   const session = await journeySession(request, deps, now);
+  if (bookingId !== undefined) session.rotate(); // a planted cookie must not see the booking
   session.write(REMEMBERED, bookingId === undefined ? undefined : { bookingId });
 }
 

@@ -4,7 +4,15 @@ import type { Clock } from '../../src/platform/clock.ts';
 import type { Db } from '../../src/platform/db/database.ts';
 
 export function testConfig(env: Record<string, string> = {}) {
-  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env });
+  // Shedding goes by how busy the machine is; tests of anything else must not depend on
+  // that (the shedding tests set their own limits).
+  return loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    MAX_IN_FLIGHT_REQUESTS: '100000',
+    MAX_EVENT_LOOP_DELAY_MS: '10000',
+    ...env,
+  });
 }
 
 export async function createTestApp(db: Db, env: Record<string, string> = {}, clock?: Clock) {

@@ -3,7 +3,7 @@ import type {} from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { Db } from '../db/database.ts';
-import { findSessionData, saveSessionData } from './store.ts';
+import { deleteSessionData, findSessionData, saveSessionData } from './store.ts';
 
 // A browser's journeys in progress live in the database, keyed by a signed cookie: pages
 // work without JavaScript, and no personal data travels in URLs or cookies. Each journey
@@ -17,11 +17,12 @@ export type SessionOptions = { db: Db; secureCookies: boolean };
 
 export class JourneySession {
   private dirty = false;
+  private replaced: string | undefined;
 
   private constructor(
     private readonly options: SessionOptions,
     private readonly authorityId: string,
-    readonly id: string,
+    private id: string,
     private readonly data: Record<string, unknown>,
   ) {}
 
@@ -60,9 +61,24 @@ export class JourneySession {
     this.dirty = true;
   }
 
+  /**
+   * The same data under a new id, the old row gone: whoever planted or copied the old cookie
+   * (a shared computer, a cookie set from a sibling domain) sees nothing of what follows.
+   * Called when the session starts to hold something personal, e.g. a booking.
+   */
+  rotate() {
+    this.replaced ??= this.id;
+    this.id = crypto.randomUUID();
+    this.dirty = true;
+  }
+
   /** Writes the session (when changed) and (re)sets the cookie. */
   async save(reply: FastifyReply, now: Date) {
     if (!this.dirty) return;
+    if (this.replaced) {
+      await deleteSessionData(this.options.db, this.authorityId, this.replaced);
+      this.replaced = undefined;
+    }
     await saveSessionData(
       this.options.db,
       this.authorityId,

@@ -30,6 +30,12 @@ export async function saveSessionData(
   );
 }
 
+export async function deleteSessionData(db: Db, authorityId: string, id: string) {
+  await sql`DELETE FROM journey_session WHERE authority_id = ${authorityId} AND id = ${id}`.execute(
+    db,
+  );
+}
+
 export async function purgeJourneySessions(db: Db, now: Date): Promise<number> {
   const result = await sql`DELETE FROM journey_session WHERE expires_at <= ${now}`.execute(db);
   return Number(result.numAffectedRows ?? 0);
