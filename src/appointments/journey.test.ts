@@ -66,7 +66,14 @@ describe('the booking journey', () => {
       '/en/book/check',
     );
     await client.get('/en/book/check');
+    const plantedCookie = client.cookieHeader;
     expect((await client.post('/en/book/check', {})).location).toBe('/en/book/confirmation');
+    // The session got a new id with the booking: the cookie from before sees nothing of it.
+    const replayed = await fetch(`${server.url}/en/book/confirmation`, {
+      headers: { cookie: plantedCookie },
+      redirect: 'manual',
+    });
+    expect(replayed.headers.get('location')).toBe('/en/manage');
     const confirmation = await client.get('/en/book/confirmation');
     expect(confirmation.html).toContain('Your appointment is booked');
     // The first alternative: the office's next free time, Monday 22 March at 08:00.

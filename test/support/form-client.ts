@@ -13,6 +13,11 @@ export class FormClient {
     }
   }
 
+  /** The cookies as this client sends them, e.g. to replay them from another "browser". */
+  get cookieHeader() {
+    return this.header();
+  }
+
   private header() {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
   }
