@@ -75,12 +75,3 @@ export async function insertAudit(
     })
     .execute();
 }
-
-export async function listAudit(db: Db, authorityId: string) {
-  return db
-    .selectFrom('audit_log')
-    .where('authority_id', '=', authorityId)
-    .orderBy('id')
-    .select(['actor', 'action', 'subject', 'request_id as requestId'])
-    .execute();
-}

@@ -10,8 +10,6 @@ import {
   upsertUser,
 } from './repository.ts';
 
-export { listAudit } from './repository.ts';
-
 // Temporary staff login (issue: full accounts, roles and 2FA come later): argon2id password
 // hashes, server-side sessions whose token only the browser holds (the database keeps its
 // SHA-256), eight hours long.
