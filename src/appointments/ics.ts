@@ -17,9 +17,15 @@ export type CalendarEntry = {
   url: string;
 };
 
+// The VTIMEZONE block of a zone is the same for every file: built once per zone.
+const vtimezones = new Map<string, string | null>();
+
 function vtimezone(name: string): string | null {
-  const block = tzlib_get_ical_block(name);
-  return Array.isArray(block) ? (block[0] ?? null) : null;
+  if (!vtimezones.has(name)) {
+    const block = tzlib_get_ical_block(name);
+    vtimezones.set(name, Array.isArray(block) ? (block[0] ?? null) : null);
+  }
+  return vtimezones.get(name) ?? null;
 }
 
 export function appointmentCalendar(entry: CalendarEntry): string {
