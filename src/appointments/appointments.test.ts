@@ -328,7 +328,7 @@ describe('the booking service', () => {
     ).toBe(0);
   });
 
-  it('costs one statement without a contact, and a facts query plus two statements with one', async () => {
+  it('costs one statement without a contact or when taken, and two (booking, mail) with one', async () => {
     const statements: string[] = [];
     const counted = test.db.withPlugin({
       transformQuery: (args) => {
@@ -353,12 +353,26 @@ describe('the booking service', () => {
       person: details('mailed'),
     });
     expect(mailed.ok).toBe(true);
-    // the facts for the mail, then the booking and its mail in one transaction
-    expect(statements).toHaveLength(3);
+    // the booking (which also reads the mail's facts), then its mail, in one transaction
+    expect(statements).toHaveLength(2);
     const mails = await sql<{ n: number }>`
       SELECT count(*)::int AS n FROM mail_outbox WHERE recipient = 'olenamailed@example.org'`.execute(
       test.db,
     );
     expect(mails.rows[0]?.n).toBe(1);
+    // Taken: the same one statement answers the alternatives, and nothing is written.
+    statements.length = 0;
+    const late = await bookAppointment(deps(counted, now), MUSTERSTADT, {
+      slotId: next.id,
+      concernId: 'address-registration',
+      person: details('late'),
+    });
+    expect(late).toMatchObject({ ok: false, reason: 'taken' });
+    if (!late.ok && late.reason === 'taken') {
+      expect(late.alternatives.length).toBeGreaterThan(0);
+      expect(late.alternatives.map((slot) => slot.id)).not.toContain(next.id);
+      expect(late.alternatives[0]?.startsAt).toBeInstanceOf(Date);
+    }
+    expect(statements).toHaveLength(1);
   });
 });

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.ts';
 import type { TextRow } from '../platform/i18n/content.ts';
 import { SOURCE_LANGUAGE } from '../platform/i18n/languages.ts';
-import { bookable, type Slot } from './slots.repository.ts';
+import { bookable, slotColumns, type Slot } from './slots.repository.ts';
 import type { BookingStatus } from './tables.ts';
 
 // The bookings. Each change is one guarded statement: taking a place and writing the
@@ -47,35 +47,100 @@ const bookingColumns = sql`b.id, b.code, b.status, b.slot_id AS "slotId", b.conc
   to_char(b.date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth", b.email, b.phone, b.language,
   b.interpreter_language AS "interpreterLanguage"`;
 
+export type BookOutcome =
+  | { booking: Booking; facts: SlotFacts | undefined }
+  | { booking: undefined; known: boolean; alternatives: Slot[] };
+
+/** A slot as json_agg gives it: ids as numbers, instants as strings. */
+type AlternativeJson = Omit<Slot, 'id' | 'startsAt' | 'endsAt'> & {
+  id: number | string;
+  startsAt: string;
+  endsAt: string;
+};
+
 /**
- * Takes a place of a bookable slot of the concern and writes the booking, in one
- * statement: no place left (or another concern's slot) → undefined and nothing written.
- * The person's one active booking per concern is a unique index, so a second one fails.
+ * Takes a place of a bookable slot of the concern and writes the booking, in one statement
+ * and one round trip, whatever happens. Booked: the booking, and the facts its confirmation
+ * needs when asked for (`factsIn` languages). Not booked (no place left, or no such slot of
+ * the concern): nothing written, and the next free times at the same office, read in the
+ * same statement. The person's one active booking per concern is a unique index, so a
+ * second one fails.
  */
-export async function insertBookingOnFreePlace(
+export async function bookFreePlace(
   db: Db,
   authorityId: string,
   place: { slotId: string; concernId: string },
   booking: NewBooking,
   now: Date,
-): Promise<Booking | undefined> {
-  const result = await sql<Booking>`
+  options: { factsIn: string[] | undefined; alternatives: number },
+): Promise<BookOutcome> {
+  const langs = options.factsIn ?? [];
+  const result = await sql<
+    Booking & {
+      known: number;
+      booked: boolean;
+      facts: Omit<SlotFacts, 'id' | 'startsAt' | 'endsAt' | 'officeId' | 'concernId'> | null;
+      alternatives: AlternativeJson[];
+    }
+  >`
     WITH s AS (
       UPDATE slot s SET booked = s.booked + 1
       WHERE s.authority_id = ${authorityId} AND s.id = ${place.slotId}
         AND s.concern_id = ${place.concernId} AND ${bookable(now)}
-      RETURNING s.authority_id, s.id, s.office_id, s.starts_at, s.ends_at
+      RETURNING s.authority_id, s.id, s.office_id, s.concern_id, s.starts_at, s.ends_at
     ), b AS (
       INSERT INTO booking (authority_id, code, slot_id, concern_id, family_name, given_names,
                            person_key, date_of_birth, email, phone, language, interpreter_language)
-      SELECT s.authority_id, ${booking.code}, s.id, ${place.concernId}, ${booking.familyName},
+      SELECT s.authority_id, ${booking.code}, s.id, s.concern_id, ${booking.familyName},
              ${booking.givenNames}, ${booking.personKey}, ${booking.dateOfBirth}, ${booking.email},
              ${booking.phone}, ${booking.language}, ${booking.interpreterLanguage}
       FROM s
       RETURNING *
+    ), chosen AS (
+      SELECT t.authority_id, t.concern_id, t.office_id FROM slot t
+      WHERE t.authority_id = ${authorityId} AND t.id = ${place.slotId}
+        AND t.concern_id = ${place.concernId}
     )
-    SELECT ${bookingColumns} FROM b JOIN s ON s.id = b.slot_id`.execute(db);
-  return result.rows[0];
+    SELECT (SELECT count(*) FROM chosen)::int AS known, bk.id IS NOT NULL AS booked, bk.*,
+      (SELECT json_build_object('street', o.street, 'postalCode', o.postal_code, 'city', o.city,
+                'concernTexts', ${textRows('concern_text', ['title', 'documents'], langs)},
+                'officeTexts', ${textRows('office_text', ['name'], langs)})
+       FROM s JOIN office o ON o.authority_id = s.authority_id AND o.id = s.office_id
+       WHERE ${options.factsIn !== undefined}) AS facts,
+      (SELECT coalesce(json_agg(a), '[]') FROM (
+         SELECT ${slotColumns} FROM chosen c
+         JOIN slot s ON s.authority_id = c.authority_id AND s.concern_id = c.concern_id
+          AND s.office_id = c.office_id
+         WHERE NOT EXISTS (SELECT 1 FROM b) AND ${bookable(now)}
+         ORDER BY s.starts_at LIMIT ${options.alternatives}) AS a) AS alternatives
+    FROM (SELECT 1) AS one
+    LEFT JOIN (SELECT ${bookingColumns} FROM b JOIN s ON s.id = b.slot_id) AS bk ON true`.execute(
+    db,
+  );
+  const row = result.rows[0];
+  if (!row?.booked) {
+    const alternatives = (row?.alternatives ?? []).map((slot) => ({
+      ...slot,
+      id: String(slot.id),
+      startsAt: new Date(slot.startsAt),
+      endsAt: new Date(slot.endsAt),
+    }));
+    return { booking: undefined, known: (row?.known ?? 0) > 0, alternatives };
+  }
+  const { known: _known, booked: _booked, facts, alternatives: _none, ...created } = row;
+  return {
+    booking: created,
+    facts: facts
+      ? {
+          ...facts,
+          id: created.slotId,
+          officeId: created.officeId,
+          concernId: created.concernId,
+          startsAt: created.startsAt,
+          endsAt: created.endsAt,
+        }
+      : undefined,
+  };
 }
 
 export type MoveOutcome = { moved: Booking } | { moved: undefined; reason: 'taken' | 'not-active' };

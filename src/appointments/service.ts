@@ -10,7 +10,7 @@ import {
   completePastBookings,
   findBookingById,
   findSlotFacts,
-  insertBookingOnFreePlace,
+  bookFreePlace,
   moveBookingToFreePlace,
   type Booking,
   type PersonDetails,
@@ -68,22 +68,11 @@ function composeConfirmation(
   );
 }
 
-async function alternativesOrUnknown(
-  db: Db,
-  authorityId: string,
-  slotId: string,
-  concernId: string,
-  now: Date,
-): Promise<BookResult> {
-  const slot = await listAlternatives(db, authorityId, slotId, concernId, now, ALTERNATIVES);
-  if (!slot) return { ok: false, reason: 'unknown-slot' };
-  return { ok: false, reason: 'taken', alternatives: slot.alternatives };
-}
-
 /**
- * Books a place for a person. Without a contact to confirm to, it is one guarded statement;
- * with one, the confirmation mail is queued in the same transaction (outbox), composed in
- * the person's language from one query's facts loaded beforehand.
+ * Books a place for a person, in one statement that also answers the alternatives when no
+ * place is left. Without a contact to confirm to, that is the whole round trip; with one,
+ * the statement also returns the confirmation's facts, and the mail, composed in the
+ * person's language, is queued in the same transaction (outbox), only when booked.
  */
 export async function bookAppointment(
   deps: AppointmentDeps,
@@ -94,23 +83,26 @@ export async function bookAppointment(
   const now = deps.clock();
   const { person } = request;
   const key = personKey(person.familyName, person.givenNames);
-  const facts = person.email
-    ? await findSlotFacts(db, authority.id, request.slotId, languageChain(person.language))
-    : undefined;
+  const place = { slotId: request.slotId, concernId: request.concernId };
+  const options = {
+    factsIn: person.email ? languageChain(person.language) : undefined,
+    alternatives: ALTERNATIVES,
+  };
   for (let attempt = 0; attempt < 3; attempt++) {
     const booking = { ...person, code: newBookingCode(), personKey: key };
-    const mail = composeConfirmation(deps, authority, facts, booking);
-    const place = { slotId: request.slotId, concernId: request.concernId };
+    const attemptOn = async (conn: Db) => {
+      const outcome = await bookFreePlace(conn, authority.id, place, booking, now, options);
+      const mail = outcome.booking && composeConfirmation(deps, authority, outcome.facts, booking);
+      if (mail) await enqueueMail(conn, authority.id, mail);
+      return outcome;
+    };
     try {
-      const created = mail
-        ? await db.transaction().execute(async (tx) => {
-            const inserted = await insertBookingOnFreePlace(tx, authority.id, place, booking, now);
-            if (inserted) await enqueueMail(tx, authority.id, mail);
-            return inserted;
-          })
-        : await insertBookingOnFreePlace(db, authority.id, place, booking, now);
-      if (created) return { ok: true, booking: created };
-      return alternativesOrUnknown(db, authority.id, request.slotId, request.concernId, now);
+      const outcome = options.factsIn
+        ? await db.transaction().execute(attemptOn)
+        : await attemptOn(db);
+      if (outcome.booking) return { ok: true, booking: outcome.booking };
+      if (!outcome.known) return { ok: false, reason: 'unknown-slot' };
+      return { ok: false, reason: 'taken', alternatives: outcome.alternatives };
     } catch (error) {
       if (isUniqueViolation(error, 'booking_one_active_per_person')) {
         // An earlier appointment of this person that has passed no longer blocks one.
