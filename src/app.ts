@@ -23,6 +23,7 @@ import { sendError } from './platform/http/error-pages.tsx';
 import { AppError, toAppError } from './platform/http/errors.ts';
 import { registerRequestContext, type SiteNavigation } from './platform/http/request-context.ts';
 import { registerSecurityHeaders } from './platform/http/security.ts';
+import { registerPageCache } from './platform/http/page-cache.ts';
 import { rejectControlCharacters } from './platform/http/control-characters.ts';
 import { registerLoadShedding } from './platform/http/load-shedding.ts';
 import { isDatabaseOverload } from './platform/db/database.ts';
@@ -90,6 +91,18 @@ export async function buildApp({ config, db, clock = systemClock }: AppDeps) {
       code: 'TOO_MANY_REQUESTS',
       message: 'too many requests',
     }),
+  });
+  // Public content pages answer from memory until their content changes (before compress:
+  // the cache keeps each page compressed once).
+  registerPageCache(app, {
+    db,
+    routes: [
+      '/:lang/',
+      '/:lang/concerns',
+      '/:lang/concerns/:id',
+      '/:lang/offices',
+      '/:lang/offices/:id',
+    ],
   });
   await app.register(compress, { encodings: ['br', 'gzip'], threshold: 512 });
   await app.register(formbody);
