@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Db } from '../platform/db/database.ts';
+import { prepared, type Db } from '../platform/db/database.ts';
 import type { TextRow } from '../platform/i18n/content.ts';
 import { SOURCE_LANGUAGE } from '../platform/i18n/languages.ts';
 import { bookable, slotColumns, type Slot } from './slots.repository.ts';
@@ -83,6 +83,7 @@ export async function bookFreePlace(
       alternatives: AlternativeJson[];
     }
   >`
+    ${sql.raw(prepared('book_free_place'))}
     WITH s AS (
       UPDATE slot s SET booked = s.booked + 1
       WHERE s.authority_id = ${authorityId} AND s.id = ${place.slotId}

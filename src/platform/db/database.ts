@@ -27,9 +27,34 @@ export function createDb(connectionString: string, max = 10, limits: DbLimits = 
   });
   // An idle client losing its connection (server restart) must not crash the process.
   pool.on('error', () => undefined);
+  pool.on('connect', prepareMarkedStatements);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   pools.set(db, pool);
   return db;
+}
+
+/** A statement whose SQL starts with this comment is prepared once per connection. */
+export const prepared = (name: string) => {
+  if (!/^[a-z][a-z0-9_]*$/.test(name)) throw new Error(`bad prepared statement name ${name}`);
+  return `/* prepared: ${name} */`;
+};
+const PREPARED = /^\s*\/\* prepared: ([a-z][a-z0-9_]*) \*\//;
+
+/**
+ * Hot statements (the booking) are planned once per connection instead of on every call:
+ * their plans cost more than their execution. Only statements marked with `prepared()` and
+ * a fixed text are prepared, so the server keeps a bounded number per connection.
+ */
+function prepareMarkedStatements(client: pg.PoolClient) {
+  const query = client.query.bind(client) as (config: pg.QueryConfig) => Promise<pg.QueryResult>;
+  const plain = client.query.bind(client);
+  client.query = ((text: unknown, values?: unknown, callback?: unknown) => {
+    const name =
+      typeof text === 'string' && Array.isArray(values) ? PREPARED.exec(text)?.[1] : undefined;
+    if (name && callback === undefined)
+      return query({ name, text: text as string, values: values as unknown[] });
+    return (plain as (...args: unknown[]) => unknown)(text, values, callback);
+  }) as typeof client.query;
 }
 
 /** Callers waiting for a free pool connection: the database side of back-pressure. */
