@@ -106,6 +106,39 @@ describe('the booking journey', () => {
     expect(check).not.toContain('اردیبهشت');
   });
 
+  it('shows every error of the details form at once, in the order of its fields', async () => {
+    const client = new FormClient(server.url);
+    await client.get('/en/book?concern=address-registration');
+    await client.get('/en/book/office');
+    await client.post('/en/book/office', { office: 'central' });
+    await client.get('/en/book/day');
+    await client.post('/en/book/day', { day: '2027-03-25' });
+    const slot = await slotAt(
+      server.database.db,
+      'address-registration',
+      'central',
+      '2027-03-25T08:15:00Z',
+    );
+    await client.get('/en/book/time');
+    await client.post('/en/book/time', { slot: slot.id });
+    await client.get('/en/book/details');
+    // As a browser sends it: the unchecked interpreter question is missing altogether.
+    const empty = await client.post('/en/book/details', {
+      familyName: '',
+      givenNames: '',
+      dobDay: '',
+      dobMonth: '',
+      dobYear: '',
+      email: '',
+      phone: '',
+      language: 'en',
+      interpreterLanguage: '',
+    });
+    expect(empty.status).toBe(400);
+    const linked = [...empty.html.matchAll(/<li><a href="#([a-zA-Z]+)"/g)].map((m) => m[1]);
+    expect(linked).toEqual(['familyName', 'givenNames', 'dobDay', 'email', 'interpreter']);
+  });
+
   it('refuses a form without a valid CSRF token, changing nothing', async () => {
     const res = await fetch(`${server.url}/en/book`, {
       method: 'POST',

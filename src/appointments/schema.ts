@@ -8,7 +8,12 @@ import { dateFromParts, plausibleDate } from '../platform/validation/dates.ts';
 
 /** A form field's value: a repeated field counts by its first value. */
 const firstValue = (value: unknown) => (Array.isArray(value) ? value[0] : value);
-const formText = (max: number) => z.preprocess(firstValue, z.string().trim().max(max));
+/** A text field; one the browser did not send (an unchecked radio) is empty. */
+const formText = (max: number) =>
+  z.preprocess((value) => {
+    const first = firstValue(value);
+    return typeof first === 'string' ? first : '';
+  }, z.string().trim().max(max));
 const formAnswer = (pattern: RegExp, message: string) =>
   z.preprocess(firstValue, z.string().regex(pattern, message));
 

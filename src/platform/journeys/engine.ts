@@ -144,7 +144,11 @@ export function defineStep<A extends Answers, C, K extends keyof A & string, D, 
         page: def.render(visit, data, view(visit, back, { values, errors })),
       });
       if (!parsed.success) {
-        return reject(fieldErrors(visit.ctx.t, parsed.error.issues, {}, def.fallback));
+        const errors = fieldErrors(visit.ctx.t, parsed.error.issues, {}, def.fallback);
+        // The error summary lists the fields in the order the page shows them.
+        const order = (field: string) => (def.fields.indexOf(field) + 1 || Infinity) as number;
+        const sorted = Object.entries(errors).sort(([a], [b]) => order(a) - order(b));
+        return reject(Object.fromEntries(sorted));
       }
       const refused = await def.check?.(parsed.data, data, visit);
       if (refused) return reject({ [def.fields[0] ?? 'form']: visit.ctx.t(refused) });
