@@ -1,13 +1,33 @@
-import { extendSlotWindow } from './appointments/service.ts';
+import { composeMailIntent, extendSlotWindow } from './appointments/service.ts';
 import type { Authority } from './authorities/service.ts';
 import type { Config } from './platform/config.ts';
 import type { Db } from './platform/db/database.ts';
 import type { Clock } from './platform/clock.ts';
 import { purgeJourneySessions } from './platform/journeys/store.ts';
-import { createTransport, deliverPendingMail, purgeOldMail } from './platform/mail/outbox.ts';
+import {
+  createTransport,
+  deliverPendingMail,
+  purgeOldMail,
+  type ComposeMail,
+} from './platform/mail/outbox.ts';
 
 // Recurring work of a running instance. Every job is safe to run on several instances at
 // once: slots are created with ON CONFLICT DO NOTHING, mail is taken with SKIP LOCKED.
+
+type JobAuthority = Pick<Authority, 'id' | 'name' | 'land' | 'timeZone'>;
+
+/** Composes the mails that were queued to be composed (see the mail outbox), per feature. */
+export function mailComposer(deps: {
+  db: Db;
+  clock: Clock;
+  baseUrl: string;
+  authorities: () => Promise<JobAuthority[]>;
+}): ComposeMail {
+  return async (authorityId, intent) => {
+    const authority = (await deps.authorities()).find((a) => a.id === authorityId);
+    return authority ? composeMailIntent(deps, authority, intent) : undefined;
+  };
+}
 
 type Log = { info: (obj: object, msg: string) => void; error: (obj: object, msg: string) => void };
 
@@ -16,10 +36,16 @@ export function startJobs(deps: {
   config: Config;
   clock: Clock;
   log: Log;
-  authorities: () => Promise<Pick<Authority, 'id' | 'land' | 'timeZone'>[]>;
+  authorities: () => Promise<JobAuthority[]>;
 }) {
   const { db, config, clock, log } = deps;
   const transport = createTransport(config.smtp);
+  const compose = mailComposer({
+    db,
+    clock,
+    baseUrl: config.baseUrl,
+    authorities: deps.authorities,
+  });
   const run = (name: string, job: () => Promise<unknown>) => async () => {
     try {
       const result = await job();
@@ -39,7 +65,7 @@ export function startJobs(deps: {
     return (await purgeJourneySessions(db, clock())) + (await purgeOldMail(db, clock()));
   });
   const mail = run('deliver-mail', async () =>
-    transport ? deliverPendingMail(db, transport, config.smtp.from) : 0,
+    transport ? deliverPendingMail(db, transport, config.smtp.from, compose) : 0,
   );
 
   void slots();

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { prepared, type Db } from '../platform/db/database.ts';
+import { queueMailIntents } from '../platform/mail/outbox.ts';
 import type { TextRow } from '../platform/i18n/content.ts';
 import { SOURCE_LANGUAGE } from '../platform/i18n/languages.ts';
 import { bookable, slotColumns, type Slot } from './slots.repository.ts';
@@ -47,6 +48,9 @@ const bookingColumns = sql`b.id, b.code, b.status, b.slot_id AS "slotId", b.conc
   to_char(b.date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth", b.email, b.phone, b.language,
   b.interpreter_language AS "interpreterLanguage"`;
 
+/** The kind of mail intent a booking with an e-mail address queues. */
+export const CONFIRMATION_MAIL = 'booking-confirmation';
+
 export type BookOutcome =
   | { booking: Booking; facts: SlotFacts | undefined }
   | { booking: undefined; known: boolean; alternatives: Slot[] };
@@ -60,8 +64,9 @@ type AlternativeJson = Omit<Slot, 'id' | 'startsAt' | 'endsAt'> & {
 
 /**
  * Takes a place of a bookable slot of the concern and writes the booking, in one statement
- * and one round trip, whatever happens. Booked: the booking, and the facts its confirmation
- * needs when asked for (`factsIn` languages). Not booked (no place left, or no such slot of
+ * and one round trip, whatever happens. Booked: the booking with its confirmation mail
+ * queued (to be composed, when it has an e-mail address), and the facts the mail needs when
+ * asked for (`factsIn` languages). Not booked (no place left, or no such slot of
  * the concern): nothing written, and the next free times at the same office, read in the
  * same statement. The person's one active booking per concern is a unique index, so a
  * second one fails.
@@ -97,6 +102,8 @@ export async function bookFreePlace(
              ${booking.phone}, ${booking.language}, ${booking.interpreterLanguage}
       FROM s
       RETURNING *
+    ), m AS (
+      ${queueMailIntents(CONFIRMATION_MAIL, { table: 'b', authority: 'authority_id', recipient: 'email', ref: 'id' })}
     ), chosen AS (
       SELECT t.authority_id, t.concern_id, t.office_id FROM slot t
       WHERE t.authority_id = ${authorityId} AND t.id = ${place.slotId}

@@ -4,13 +4,19 @@ import { isSerializationFailure, isUniqueViolation } from '../platform/db/errors
 import type { Authority } from '../platform/http/request-context.ts';
 import { languageChain } from '../platform/i18n/languages.ts';
 import { createTranslator } from '../platform/i18n/messages.ts';
-import { enqueueMail, type OutgoingMail } from '../platform/mail/outbox.ts';
+import {
+  completeMailIntent,
+  enqueueMail,
+  type MailIntent,
+  type OutgoingMail,
+} from '../platform/mail/outbox.ts';
 import {
   cancelBookingAndFreePlace,
   completePastBookings,
   findBookingById,
   findSlotFacts,
   bookFreePlace,
+  CONFIRMATION_MAIL,
   moveBookingToFreePlace,
   type Booking,
   type PersonDetails,
@@ -69,10 +75,11 @@ function composeConfirmation(
 }
 
 /**
- * Books a place for a person, in one statement that also answers the alternatives when no
- * place is left. Without a contact to confirm to, that is the whole round trip; with one,
- * the statement also returns the confirmation's facts, and the mail, composed in the
- * person's language, is queued in the same transaction (outbox), only when booked.
+ * Books a place for a person in one statement, which also queues the confirmation mail (to
+ * be composed) and, when no place is left, reads the alternatives: one round trip, no
+ * transaction, whatever happens. When booked, the mail is composed in the person's language
+ * from the facts the same statement returned; should that not happen (a crash), the mail
+ * sender composes it (see `composeMailIntent`).
  */
 export async function bookAppointment(
   deps: AppointmentDeps,
@@ -90,17 +97,15 @@ export async function bookAppointment(
   };
   for (let attempt = 0; attempt < 3; attempt++) {
     const booking = { ...person, code: newBookingCode(), personKey: key };
-    const attemptOn = async (conn: Db) => {
-      const outcome = await bookFreePlace(conn, authority.id, place, booking, now, options);
-      const mail = outcome.booking && composeConfirmation(deps, authority, outcome.facts, booking);
-      if (mail) await enqueueMail(conn, authority.id, mail);
-      return outcome;
-    };
     try {
-      const outcome = options.factsIn
-        ? await db.transaction().execute(attemptOn)
-        : await attemptOn(db);
-      if (outcome.booking) return { ok: true, booking: outcome.booking };
+      const outcome = await bookFreePlace(db, authority.id, place, booking, now, options);
+      if (outcome.booking) {
+        const mail = composeConfirmation(deps, authority, outcome.facts, booking);
+        const intent = { kind: CONFIRMATION_MAIL, ref: outcome.booking.id };
+        // The booking stands either way; a mail left uncomposed is composed by the sender.
+        if (mail) await completeMailIntent(db, authority.id, intent, mail).catch(() => undefined);
+        return { ok: true, booking: outcome.booking };
+      }
       if (!outcome.known) return { ok: false, reason: 'unknown-slot' };
       return { ok: false, reason: 'taken', alternatives: outcome.alternatives };
     } catch (error) {
@@ -119,6 +124,27 @@ export async function bookAppointment(
     }
   }
   throw new Error('booking failed after retries');
+}
+
+/**
+ * Composes a queued mail that the request did not get to compose: the confirmation of the
+ * booking as it is now (undefined when it is no longer active, or for a kind not ours).
+ */
+export async function composeMailIntent(
+  deps: AppointmentDeps,
+  authority: AuthorityRef,
+  intent: MailIntent,
+): Promise<OutgoingMail | undefined> {
+  if (intent.kind !== CONFIRMATION_MAIL || !/^[0-9]{1,18}$/.test(intent.ref)) return undefined;
+  const booking = await findBookingById(deps.db, authority.id, intent.ref);
+  if (!booking || booking.status !== 'active') return undefined;
+  const facts = await findSlotFacts(
+    deps.db,
+    authority.id,
+    booking.slotId,
+    languageChain(booking.language),
+  );
+  return composeConfirmation(deps, authority, facts, booking);
 }
 
 export type MoveResult =

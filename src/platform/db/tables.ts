@@ -21,9 +21,11 @@ export type MailOutboxTable = {
   authority_id: string;
   id: Generated<string>;
   recipient: string;
-  subject: string;
-  body: string;
-  attachments: ColumnType<MailAttachment[], string, string>;
+  subject: string | null;
+  body: string | null;
+  attachments: ColumnType<MailAttachment[], string | undefined, string>;
+  compose_kind: string | null;
+  compose_ref: string | null;
   created_at: Generated<Date>;
   sent_at: Date | null;
   attempts: Generated<number>;

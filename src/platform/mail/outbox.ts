@@ -1,3 +1,4 @@
+import { sql, type RawBuilder } from 'kysely';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/database.ts';
@@ -24,6 +25,55 @@ export async function enqueueMail(db: Db, authorityId: string, mail: OutgoingMai
       body: mail.body,
       attachments: JSON.stringify(mail.attachments),
     })
+    .execute();
+}
+
+/** What a mail queued before its text exists is composed from. */
+export type MailIntent = { kind: string; ref: string };
+
+/** Composes the mail of an intent; undefined when there is nothing to send any more. */
+export type ComposeMail = (
+  authorityId: string,
+  intent: MailIntent,
+) => Promise<OutgoingMail | undefined>;
+
+/**
+ * A statement part that queues a mail to compose for every row of `source` (a CTE of the
+ * caller's statement) with a recipient: `INSERT … SELECT authority, recipient, kind, ref`.
+ * Used inside the statement that makes what the mail confirms, so both exist or neither.
+ */
+export function queueMailIntents(
+  kind: string,
+  source: { table: string; authority: string; recipient: string; ref: string },
+): RawBuilder<unknown> {
+  const column = (name: string) => sql.ref(`${source.table}.${name}`);
+  return sql`INSERT INTO mail_outbox (authority_id, recipient, compose_kind, compose_ref)
+    SELECT ${column(source.authority)}, ${column(source.recipient)}, ${kind},
+           ${column(source.ref)}::text
+    FROM ${sql.table(source.table)}
+    WHERE ${column(source.recipient)} IS NOT NULL`;
+}
+
+/** Gives a queued intent its text (unless the sender did so first). */
+export async function completeMailIntent(
+  db: Db,
+  authorityId: string,
+  intent: MailIntent,
+  mail: OutgoingMail,
+) {
+  await db
+    .updateTable('mail_outbox')
+    .set({
+      recipient: mail.recipient,
+      subject: mail.subject,
+      body: mail.body,
+      attachments: JSON.stringify(mail.attachments),
+    })
+    .where('authority_id', '=', authorityId)
+    .where('compose_kind', '=', intent.kind)
+    .where('compose_ref', '=', intent.ref)
+    .where('subject', 'is', null)
+    .where('sent_at', 'is', null)
     .execute();
 }
 
@@ -55,8 +105,17 @@ export function createTransport(smtp: Config['smtp']): Transporter | undefined {
   });
 }
 
-/** Sends pending messages; each is locked while it is sent, so instances never send twice. */
-export async function deliverPendingMail(db: Db, transport: Transporter, from: string, batch = 20) {
+/**
+ * Sends pending messages; each is locked while it is sent, so instances never send twice.
+ * A message still to be composed is composed first.
+ */
+export async function deliverPendingMail(
+  db: Db,
+  transport: Transporter,
+  from: string,
+  compose: ComposeMail,
+  batch = 20,
+) {
   let sent = 0;
   for (let i = 0; i < batch; i++) {
     const done = await db.transaction().execute(async (tx) => {
@@ -72,12 +131,28 @@ export async function deliverPendingMail(db: Db, transport: Transporter, from: s
         .executeTakeFirst();
       if (!mail) return false;
       try {
+        const text =
+          mail.subject !== null && mail.body !== null
+            ? { ...mail, subject: mail.subject, body: mail.body }
+            : mail.compose_kind && mail.compose_ref
+              ? await compose(mail.authority_id, { kind: mail.compose_kind, ref: mail.compose_ref })
+              : undefined;
+        if (!text) {
+          // Nothing to send any more (e.g. the booking is gone): done, with a note why.
+          await tx
+            .updateTable('mail_outbox')
+            .set({ sent_at: new Date(), last_error: 'nothing to compose' })
+            .where('authority_id', '=', mail.authority_id)
+            .where('id', '=', mail.id)
+            .execute();
+          return true;
+        }
         await transport.sendMail({
           from,
-          to: mail.recipient,
-          subject: mail.subject,
-          text: mail.body,
-          attachments: mail.attachments.map((a) => ({
+          to: text.recipient,
+          subject: text.subject,
+          text: text.body,
+          attachments: text.attachments.map((a) => ({
             filename: a.filename,
             contentType: a.contentType,
             content: a.content,
@@ -85,7 +160,13 @@ export async function deliverPendingMail(db: Db, transport: Transporter, from: s
         });
         await tx
           .updateTable('mail_outbox')
-          .set({ sent_at: new Date(), attempts: mail.attempts + 1 })
+          .set({
+            sent_at: new Date(),
+            attempts: mail.attempts + 1,
+            subject: text.subject,
+            body: text.body,
+            attachments: JSON.stringify(text.attachments),
+          })
           .where('authority_id', '=', mail.authority_id)
           .where('id', '=', mail.id)
           .execute();
