@@ -8,7 +8,6 @@ import { AppError } from '../platform/http/errors.ts';
 import { publicOperation, registerJsonApi } from '../platform/http/json-api.ts';
 import { requireAuthority } from '../platform/http/request-context.ts';
 import { SOURCE_LANGUAGE } from '../platform/i18n/languages.ts';
-import { plausibleDate } from '../platform/validation/dates.ts';
 import {
   availabilityQuery,
   bookingAnswer,
@@ -25,7 +24,7 @@ import {
 import {
   bookAppointment,
   cancelAppointment,
-  findBookingByCode,
+  findBookingOfPerson,
   listFreeSlots,
   type AppointmentDeps,
   type AuthorityRef,
@@ -38,7 +37,6 @@ import {
 export type AppointmentApiDeps = AppointmentDeps & { bookingRateLimit: number };
 
 const TAG = 'appointments';
-const isPlausible = (date: string) => plausibleDate().safeParse(date).success;
 
 export async function appointmentApi(app: FastifyInstance, deps: AppointmentApiDeps) {
   const { db } = deps;
@@ -57,9 +55,7 @@ export async function appointmentApi(app: FastifyInstance, deps: AppointmentApiD
 
   /** A booking by its code and the date of birth; an impossible date finds none either. */
   async function findBooking(authority: AuthorityRef, key: z.output<typeof bookingLookup>) {
-    const booking = isPlausible(key.dateOfBirth)
-      ? await findBookingByCode(db, authority.id, key.code, key.dateOfBirth)
-      : undefined;
+    const booking = await findBookingOfPerson(deps, authority, key);
     if (!booking) throw new AppError('NOT_FOUND', {}, 'booking.lookupFailed');
     return booking;
   }

@@ -1,15 +1,14 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { pageContext, requireAuthority } from '../platform/http/request-context.ts';
 import { registerJourney } from '../platform/journeys/engine.ts';
-import { href } from '../platform/ui/context.ts';
+import { href, type PageContext } from '../platform/ui/context.ts';
 import { sendPage } from '../platform/ui/render.ts';
 import { fieldErrors } from '../platform/ui/validation.ts';
 import { rememberBooking, rescheduleJourney, type BookingDeps } from './journeys.tsx';
-import { normaliseBookingCode } from './people.ts';
 import { currentBooking, noStore, sendAppointmentPage } from './routes.tsx';
 import { lookupSchema } from './schema.ts';
-import { cancelAppointment, findBookingByCode } from './service.ts';
+import { cancelAppointment, findBookingOfPerson } from './service.ts';
 import { LookupPage, MessagePage } from './views/message-pages.tsx';
 
 // Viewing, moving and cancelling a booking: with its code and the date of birth, or right
@@ -20,6 +19,25 @@ const lookupValues = z.object(
   Object.fromEntries(LOOKUP_FIELDS.map((name) => [name, z.string().max(40).catch('')])),
 );
 const movedQuery = z.object({ moved: z.literal('1').optional() }).catch({});
+const LOOKUP_MESSAGES = {
+  code: 'booking.error.code',
+  dobDay: 'booking.error.dateOfBirth',
+} as const;
+
+const lookupPage = (
+  ctx: PageContext,
+  reply: FastifyReply,
+  values: Record<string, string>,
+  errors: Record<string, string>,
+) => (
+  <LookupPage
+    ctx={ctx}
+    values={values}
+    errors={errors}
+    action={href(ctx, '/manage')}
+    csrf={reply.generateCsrf()}
+  />
+);
 
 export async function manageRoutes(app: FastifyInstance, deps: BookingDeps) {
   noStore(app);
@@ -31,16 +49,7 @@ export async function manageRoutes(app: FastifyInstance, deps: BookingDeps) {
     // A shared computer: the previous person's booking is forgotten when the form opens.
     await rememberBooking(request, deps, undefined, deps.clock());
     await request.journeySession?.save(reply, deps.clock());
-    const page = (
-      <LookupPage
-        ctx={ctx}
-        values={{}}
-        errors={{}}
-        action={href(ctx, '/manage')}
-        csrf={reply.generateCsrf()}
-      />
-    );
-    return sendPage(reply, page);
+    return sendPage(reply, lookupPage(ctx, reply, {}, {}));
   });
 
   app.post(
@@ -48,36 +57,15 @@ export async function manageRoutes(app: FastifyInstance, deps: BookingDeps) {
     { preHandler: app.csrfProtection, config: bookingRateLimit },
     async (request, reply) => {
       const ctx = pageContext(request);
-      const authority = requireAuthority(request);
-      const values = lookupValues.parse(request.body ?? {});
       const parsed = lookupSchema.safeParse(request.body ?? {});
-      const booking = parsed.success
-        ? await findBookingByCode(
-            deps.db,
-            authority.id,
-            normaliseBookingCode(parsed.data.code),
-            parsed.data.dateOfBirth,
-          )
-        : undefined;
+      const key = parsed.success ? parsed.data : undefined;
+      const booking = key && (await findBookingOfPerson(deps, requireAuthority(request), key));
       if (!booking) {
+        const values = lookupValues.parse(request.body ?? {});
         const errors = parsed.success
           ? { code: ctx.t('booking.lookupFailed') }
-          : fieldErrors(
-              ctx.t,
-              parsed.error.issues,
-              { code: 'booking.error.code', dobDay: 'booking.error.dateOfBirth' },
-              'booking.error.code',
-            );
-        const page = (
-          <LookupPage
-            ctx={ctx}
-            values={values}
-            errors={errors}
-            action={href(ctx, '/manage')}
-            csrf={reply.generateCsrf()}
-          />
-        );
-        return sendPage(reply, page, 400);
+          : fieldErrors(ctx.t, parsed.error.issues, LOOKUP_MESSAGES, 'booking.error.code');
+        return sendPage(reply, lookupPage(ctx, reply, values, errors), 400);
       }
       await rememberBooking(request, deps, booking.id, deps.clock());
       await request.journeySession?.save(reply, deps.clock());

@@ -3,6 +3,7 @@ import type { Db } from '../platform/db/database.ts';
 import { isSerializationFailure, isUniqueViolation } from '../platform/db/errors.ts';
 import type { Authority } from '../platform/http/request-context.ts';
 import { languageChain } from '../platform/i18n/languages.ts';
+import { plausibleDate } from '../platform/validation/dates.ts';
 import { createTranslator } from '../platform/i18n/messages.ts';
 import {
   completeMailIntent,
@@ -13,6 +14,7 @@ import {
 import {
   cancelBookingAndFreePlace,
   completePastBookings,
+  findBookingByCode,
   findBookingById,
   findSlotFacts,
   bookFreePlace,
@@ -23,7 +25,7 @@ import {
 } from './bookings.repository.ts';
 import { appointmentFacts, confirmationMail, type AppointmentFacts } from './confirmation.ts';
 import { publicHolidays } from './holidays.ts';
-import { newBookingCode, personKey } from './people.ts';
+import { newBookingCode, normaliseBookingCode, personKey } from './people.ts';
 import { findPolicy, upsertHolidays, type Policy } from './rules.repository.ts';
 import {
   findSlot,
@@ -40,7 +42,7 @@ import {
 export type { Booking, PersonDetails } from './bookings.repository.ts';
 export type { Slot } from './slots.repository.ts';
 export type { Policy, CapacityRule } from './rules.repository.ts';
-export { findBookingByCode, findBookingById, listDayBookings } from './bookings.repository.ts';
+export { findBookingById, listDayBookings } from './bookings.repository.ts';
 export { replaceCapacityRules, upsertPolicy } from './rules.repository.ts';
 export { findSlot, listFreeSlots } from './slots.repository.ts';
 
@@ -217,6 +219,20 @@ export async function cancelAppointment(
   bookingId: string,
 ): Promise<boolean> {
   return cancelBookingAndFreePlace(deps.db, authority.id, bookingId, deps.clock());
+}
+
+/**
+ * A person's booking by its code (as people type it: spaces, dashes, case and look-alike
+ * letters do not matter) and their date of birth; a date nobody can be born on finds none.
+ */
+export async function findBookingOfPerson(
+  deps: AppointmentDeps,
+  authority: AuthorityRef,
+  key: { code: string; dateOfBirth: string },
+): Promise<Booking | undefined> {
+  if (!plausibleDate().safeParse(key.dateOfBirth).success) return undefined;
+  const code = normaliseBookingCode(key.code);
+  return findBookingByCode(deps.db, authority.id, code, key.dateOfBirth);
 }
 
 /** What the confirmation and manage pages show of a booking, in the reader's language. */
