@@ -139,6 +139,27 @@ describe('the booking journey', () => {
     expect(linked).toEqual(['familyName', 'givenNames', 'dobDay', 'email', 'interpreter']);
   });
 
+  it('takes only a time of the chosen concern at the chosen office', async () => {
+    const client = new FormClient(server.url);
+    await client.get('/en/book?concern=address-registration');
+    await client.get('/en/book/office');
+    await client.post('/en/book/office', { office: 'north' });
+    await client.get('/en/book/day');
+    await client.post('/en/book/day', { day: '2027-03-25' });
+    const elsewhere = await slotAt(
+      server.database.db,
+      'address-registration',
+      'central',
+      '2027-03-25T09:00:00Z',
+    );
+    await client.get('/en/book/time');
+    const refused = await client.post('/en/book/time', { slot: elsewhere.id });
+    expect(refused.status).toBe(400);
+    expect(refused.html).toContain('error-summary');
+    // Nothing was stored: the details page still sends the reader back to the time.
+    expect((await client.get('/en/book/details')).location).toBe('/en/book/time');
+  });
+
   it('refuses a form without a valid CSRF token, changing nothing', async () => {
     const res = await fetch(`${server.url}/en/book`, {
       method: 'POST',

@@ -77,15 +77,16 @@ const passportName = (missing: string) =>
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (value === '' ? null : value), schema.nullable().optional());
 
-/** A date of birth: a real date, in the past, at most 120 years ago. */
+const isRealDate = (value: string) =>
+  /^(19|20)\d{2}-\d{2}-\d{2}$/.test(value) &&
+  dateFromParts(...(value.split('-') as [string, string, string])) === value;
+
+/** A date of birth: a real date, in the past, at most 120 years ago (one message, the first that applies). */
 export const dateOfBirth = z
   .string('booking.error.dateOfBirth')
-  .refine((value) => /^(19|20)\d{2}-\d{2}-\d{2}$/.test(value), 'booking.error.dateOfBirth')
-  .refine(
-    (value) => dateFromParts(...(value.split('-') as [string, string, string])) === value,
-    'booking.error.dateOfBirth',
-  )
+  .refine(isRealDate, 'booking.error.dateOfBirth')
   .refine((value) => {
+    if (!isRealDate(value)) return true; // already said: not a date
     const today = new Date().toISOString().slice(0, 10);
     const oldest = `${Number(today.slice(0, 4)) - 120}${today.slice(4)}`;
     return value <= today && value >= oldest;
