@@ -57,8 +57,14 @@ export function startJobs(deps: {
 
   const slots = run('extend-slot-window', async () => {
     let created = 0;
-    for (const authority of await deps.authorities())
-      created += await extendSlotWindow(db, authority, clock());
+    for (const authority of await deps.authorities()) {
+      // One authority's bad data (e.g. an unknown Land) must not stop the others' slots.
+      try {
+        created += await extendSlotWindow(db, authority, clock());
+      } catch (error) {
+        log.error({ job: 'extend-slot-window', authority: authority.id, err: error }, 'job failed');
+      }
+    }
     return created;
   });
   const purge = run('purge-journeys-and-old-mail', async () => {

@@ -105,7 +105,7 @@ export async function bookFreePlace(
     ), m AS (
       ${queueMailIntents(CONFIRMATION_MAIL, { table: 'b', authority: 'authority_id', recipient: 'email', ref: 'id' })}
     ), chosen AS (
-      SELECT t.authority_id, t.concern_id, t.office_id FROM slot t
+      SELECT t.authority_id, t.id, t.concern_id, t.office_id FROM slot t
       WHERE t.authority_id = ${authorityId} AND t.id = ${place.slotId}
         AND t.concern_id = ${place.concernId}
     )
@@ -119,7 +119,8 @@ export async function bookFreePlace(
          SELECT ${slotColumns} FROM chosen c
          JOIN slot s ON s.authority_id = c.authority_id AND s.concern_id = c.concern_id
           AND s.office_id = c.office_id
-         WHERE NOT EXISTS (SELECT 1 FROM b) AND ${bookable(now)}
+         -- the chosen slot may still look free in this statement's snapshot: never offer it
+         WHERE NOT EXISTS (SELECT 1 FROM b) AND s.id <> c.id AND ${bookable(now)}
          ORDER BY s.starts_at LIMIT ${options.alternatives}) AS a) AS alternatives
     FROM (SELECT 1) AS one
     LEFT JOIN (SELECT ${bookingColumns} FROM b JOIN s ON s.id = b.slot_id) AS bk ON true`.execute(

@@ -98,7 +98,14 @@ describe('the booking journey', () => {
     await client.post('/fa/book/time', { slot: slot.id });
     await client.get('/fa/book/details');
     const typed = { ...details, givenNames: 'Dunya', dobDay: '17', dobMonth: '5', dobYear: '1990' };
+    const cookieBefore = client.cookieHeader;
     expect((await client.post('/fa/book/details', typed)).location).toBe('/fa/book/check');
+    // Personal details give the session a new id: the cookie from before sees none of them.
+    const replayed = await fetch(`${server.url}/fa/book/details`, {
+      headers: { cookie: cookieBefore },
+      redirect: 'manual',
+    });
+    expect(replayed.headers.get('location')).toBe('/fa/book');
     const check = (await client.get('/fa/book/check')).html;
     expect(check).toContain('۱۹۹۰'); // born 1990, not 1369 (Solar Hijri)
     expect(check).toContain('۲۰۲۷'); // the appointment in 2027, as in the German letter
@@ -158,6 +165,22 @@ describe('the booking journey', () => {
     expect(refused.html).toContain('error-summary');
     // Nothing was stored: the details page still sends the reader back to the time.
     expect((await client.get('/en/book/details')).location).toBe('/en/book/time');
+  });
+
+  it('answers a look-up whose body is not a form with the form again, not a server error', async () => {
+    const client = new FormClient(server.url);
+    await client.get('/en/manage');
+    const res = await fetch(`${server.url}/en/manage`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-csrf-token': client.csrfToken,
+        cookie: client.cookieHeader,
+      },
+      body: '[]',
+    });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain('error-summary');
   });
 
   it('refuses a form without a valid CSRF token, changing nothing', async () => {

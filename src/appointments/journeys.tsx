@@ -282,6 +282,7 @@ export function bookingJourney(deps: BookingDeps): Journey<BookingAnswers, true>
   const details = defineStep<BookingAnswers, true, 'details', null, Person>({
     key: 'details',
     path: '/book/details',
+    personal: true,
     requires: ['concern', 'office', 'day', 'slot'],
     form: personFormSchema,
     fields: PERSON_FORM_FIELDS,

@@ -15,9 +15,10 @@ import { LookupPage, MessagePage } from './views/message-pages.tsx';
 // after booking in the same browser. Moving is a declared journey (day, then time).
 
 const LOOKUP_FIELDS = ['code', 'dobDay', 'dobMonth', 'dobYear'] as const;
-const lookupValues = z.object(
-  Object.fromEntries(LOOKUP_FIELDS.map((name) => [name, z.string().max(40).catch('')])),
-);
+/** The look-up form as typed, to show it again; any other body shows it empty. */
+const lookupValues = z
+  .object(Object.fromEntries(LOOKUP_FIELDS.map((name) => [name, z.string().max(40).catch('')])))
+  .catch({});
 const movedQuery = z.object({ moved: z.literal('1').optional() }).catch({});
 const LOOKUP_MESSAGES = {
   code: 'booking.error.code',

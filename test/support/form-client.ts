@@ -13,6 +13,11 @@ export class FormClient {
     }
   }
 
+  /** The CSRF token of the last form this client saw. */
+  get csrfToken() {
+    return this.csrf;
+  }
+
   /** The cookies as this client sends them, e.g. to replay them from another "browser". */
   get cookieHeader() {
     return this.header();

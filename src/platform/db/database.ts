@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from './tables.ts';
@@ -45,14 +46,29 @@ const PREPARED = /^\s*\/\* prepared: ([a-z][a-z0-9_]*) \*\//;
  * their plans cost more than their execution. Only statements marked with `prepared()` and
  * a fixed text are prepared, so the server keeps a bounded number per connection.
  */
+const preparedNames = new Map<string, string>();
+
+/** The statement's name with its text's hash: a changed text never meets an older plan. */
+function preparedName(text: string): string | undefined {
+  let name = preparedNames.get(text);
+  if (name === undefined) {
+    const marked = PREPARED.exec(text)?.[1];
+    if (!marked) return undefined;
+    name = `${marked}_${crypto.createHash('sha1').update(text).digest('hex').slice(0, 12)}`;
+    preparedNames.set(text, name);
+  }
+  return name;
+}
+
 function prepareMarkedStatements(client: pg.PoolClient) {
   const query = client.query.bind(client) as (config: pg.QueryConfig) => Promise<pg.QueryResult>;
   const plain = client.query.bind(client);
   client.query = ((text: unknown, values?: unknown, callback?: unknown) => {
     const name =
-      typeof text === 'string' && Array.isArray(values) ? PREPARED.exec(text)?.[1] : undefined;
-    if (name && callback === undefined)
-      return query({ name, text: text as string, values: values as unknown[] });
+      typeof text === 'string' && Array.isArray(values) && callback === undefined
+        ? preparedName(text)
+        : undefined;
+    if (name) return query({ name, text: text as string, values: values as unknown[] });
     return (plain as (...args: unknown[]) => unknown)(text, values, callback);
   }) as typeof client.query;
 }

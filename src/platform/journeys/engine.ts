@@ -74,6 +74,11 @@ export type StepDefinition<A extends Answers, C, K extends keyof A & string, D, 
   submit?: (visit: Visit<A, C>, answer: V, data: D) => Promise<Outcome>;
   /** Per-route options, e.g. a stricter rate limit for the step that books. */
   routeConfig?: Record<string, unknown>;
+  /**
+   * The answer is personal data (name, date of birth, contact): storing it gives the session
+   * a new id, so a cookie planted or left behind earlier does not see it.
+   */
+  personal?: boolean;
 };
 
 /** A step with its data type hidden: what the engine keeps in a journey's list. */
@@ -84,6 +89,7 @@ export type Step<A extends Answers, C> = {
   clears: readonly (keyof A & string)[];
   applies: (answers: Partial<A>) => boolean;
   routeConfig: Record<string, unknown>;
+  personal: boolean;
   show: (visit: Visit<A, C>, back: string | undefined) => Promise<VNode>;
   accept: (
     visit: Visit<A, C>,
@@ -131,6 +137,7 @@ export function defineStep<A extends Answers, C, K extends keyof A & string, D, 
     clears: def.clears ?? [],
     applies: def.applies ?? (() => true),
     routeConfig: def.routeConfig ?? {},
+    personal: def.personal ?? false,
     async show(visit, back) {
       const data = await def.load(visit);
       return def.render(visit, data, view(visit, back));
@@ -289,6 +296,7 @@ export function registerJourney<A extends Answers, C>(
         const changed = JSON.stringify(visit.answers[step.key]) !== JSON.stringify(result.answer);
         const answers: Partial<A> = { ...visit.answers, [step.key]: result.answer };
         if (changed) for (const key of step.clears) delete answers[key];
+        if (step.personal) visit.session.rotate();
         visit.answers = answers;
         return go(visit, nextStep(journey, answers).path);
       },

@@ -123,6 +123,14 @@ export async function deliverPendingMail(
         .selectFrom('mail_outbox')
         .where('sent_at', 'is', null)
         .where('attempts', '<', 10)
+        // An intent is composed by its request right after the statement; only one left
+        // uncomposed for a minute (a crash) is the sender's, so the two never wait on each other.
+        .where((eb) =>
+          eb.or([
+            eb('subject', 'is not', null),
+            eb('created_at', '<', sql<Date>`now() - interval '1 minute'`),
+          ]),
+        )
         .orderBy('id')
         .limit(1)
         .forUpdate()
