@@ -136,7 +136,7 @@ function timeStep<A extends DayAnswers, C>(options: {
         visit.now,
       ),
     // Any free slot of the concern at the office: the "just taken" page offers other days.
-    check: async (slotId, _slots, visit) =>
+    check: async (slotId, _load, visit) =>
       (await findSlotFor(options.db, visit.authority.id, slotId, options.where(visit)))
         ? undefined
         : 'booking.error.chooseTime',
@@ -224,8 +224,8 @@ export function bookingJourney(deps: BookingDeps): Journey<BookingAnswers, true>
         .filter((c) => offered.has(c.id))
         .map((c) => ({ id: c.id, title: c.texts.title }));
     },
-    check: async (id, concerns) =>
-      concerns.some((c) => c.id === id) ? undefined : 'booking.error.chooseConcern',
+    check: async (id, load) =>
+      (await load()).some((c) => c.id === id) ? undefined : 'booking.error.chooseConcern',
     render: (visit, concerns, view) => (
       <QuestionPage
         ctx={visit.ctx}
@@ -258,8 +258,8 @@ export function bookingJourney(deps: BookingDeps): Journey<BookingAnswers, true>
     fallback: 'booking.error.chooseOffice',
     load: (visit) =>
       listOfficesOffering(db, visit.authority.id, visit.answers.concern ?? '', visit.ctx.lang.code),
-    check: async (id, offices) =>
-      offices.some((o) => o.id === id) ? undefined : 'booking.error.chooseOffice',
+    check: async (id, load) =>
+      (await load()).some((o) => o.id === id) ? undefined : 'booking.error.chooseOffice',
     render: (visit, offices, view) => (
       <QuestionPage
         ctx={visit.ctx}

@@ -1,4 +1,4 @@
-import type { ColumnType, Generated } from 'kysely';
+import type { Generated } from 'kysely';
 
 // The appointment tables, added to the platform's Database type.
 
@@ -59,14 +59,6 @@ export type BookingTable = {
   cancelled_at: Date | null;
 };
 
-export type BookingJourneyTable = {
-  authority_id: string;
-  id: string;
-  answers: ColumnType<Record<string, unknown>, string, string>;
-  booking_id: string | null;
-  expires_at: Date;
-};
-
 declare module '../platform/db/tables.ts' {
   interface Database {
     booking_policy: BookingPolicyTable;
@@ -75,6 +67,5 @@ declare module '../platform/db/tables.ts' {
     public_holiday: PublicHolidayTable;
     slot: SlotTable;
     booking: BookingTable;
-    booking_journey: BookingJourneyTable;
   }
 }

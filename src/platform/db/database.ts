@@ -15,8 +15,6 @@ export type DbLimits = {
   acquireTimeoutMs?: number;
 };
 
-const pools = new WeakMap<Db, pg.Pool>();
-
 export function createDb(connectionString: string, max = 10, limits: DbLimits = {}): Db {
   const pool = new pg.Pool({
     connectionString,
@@ -29,9 +27,7 @@ export function createDb(connectionString: string, max = 10, limits: DbLimits = 
   // An idle client losing its connection (server restart) must not crash the process.
   pool.on('error', () => undefined);
   pool.on('connect', prepareMarkedStatements);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  pools.set(db, pool);
-  return db;
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
 /** A statement whose SQL starts with this comment is prepared once per connection. */
@@ -41,11 +37,6 @@ export const prepared = (name: string) => {
 };
 const PREPARED = /^\s*\/\* prepared: ([a-z][a-z0-9_]*) \*\//;
 
-/**
- * Hot statements (the booking) are planned once per connection instead of on every call:
- * their plans cost more than their execution. Only statements marked with `prepared()` and
- * a fixed text are prepared, so the server keeps a bounded number per connection.
- */
 const preparedNames = new Map<string, string>();
 
 /** The statement's name with its text's hash: a changed text never meets an older plan. */
@@ -60,6 +51,11 @@ function preparedName(text: string): string | undefined {
   return name;
 }
 
+/**
+ * Hot statements (the booking) are planned once per connection instead of on every call:
+ * their plans cost more than their execution. Only statements marked with `prepared()` and
+ * a fixed text are prepared, so the server keeps a bounded number per connection.
+ */
 function prepareMarkedStatements(client: pg.PoolClient) {
   const query = client.query.bind(client) as (config: pg.QueryConfig) => Promise<pg.QueryResult>;
   const plain = client.query.bind(client);
@@ -71,11 +67,6 @@ function prepareMarkedStatements(client: pg.PoolClient) {
     if (name) return query({ name, text: text as string, values: values as unknown[] });
     return (plain as (...args: unknown[]) => unknown)(text, values, callback);
   }) as typeof client.query;
-}
-
-/** Callers waiting for a free pool connection: the database side of back-pressure. */
-export function poolWaiting(db: Db): number {
-  return pools.get(db)?.waitingCount ?? 0;
 }
 
 /**

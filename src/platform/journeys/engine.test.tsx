@@ -98,7 +98,7 @@ const journey: Journey<Answers, true> = {
       fields: ['size'],
       fallback: 'error.badRequestText',
       load: async () => null,
-      check: async (size, _data, visit) =>
+      check: async (size, _load, visit) =>
         size === 'large' && visit.answers.name === 'Tiny' ? 'error.badRequestTitle' : undefined,
       render: (visit, _data, view) => page(visit, 'Which size?', view),
     }),

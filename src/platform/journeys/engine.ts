@@ -65,13 +65,20 @@ export type StepDefinition<A extends Answers, C, K extends keyof A & string, D, 
   fields: readonly string[];
   /** The message of a field whose issue carries no catalogue key. */
   fallback: MessageKey;
-  /** A valid answer that the loaded data rules out (not among the options): its message. */
-  check?: (answer: V, data: D, visit: Visit<A, C>) => Promise<MessageKey | undefined>;
+  /**
+   * A valid answer that the data rules out (not among the options): its message. The data
+   * is loaded only when asked for, so a POST that needs none costs no query for it.
+   */
+  check?: (
+    answer: V,
+    load: () => Promise<D>,
+    visit: Visit<A, C>,
+  ) => Promise<MessageKey | undefined>;
   /** The stored answer as the form shows it. */
   toValues?: (answer: NonNullable<A[K]>) => Record<string, string>;
   render: (visit: Visit<A, C>, data: D, view: StepView) => VNode;
   /** Acts on the answer instead of storing it (the last step of a journey). */
-  submit?: (visit: Visit<A, C>, answer: V, data: D) => Promise<Outcome>;
+  submit?: (visit: Visit<A, C>, answer: V) => Promise<Outcome>;
   /** Per-route options, e.g. a stricter rate limit for the step that books. */
   routeConfig?: Record<string, unknown>;
   /**
@@ -145,10 +152,13 @@ export function defineStep<A extends Answers, C, K extends keyof A & string, D, 
     async accept(visit, back, body) {
       const values = bodyFields(body, def.fields);
       const parsed = def.form.safeParse(body ?? {});
-      const data = await def.load(visit);
-      const reject = (errors: FieldErrors) => ({
+      // Loaded once, and only when a rejection is rendered or the check needs it: the
+      // booking's POST goes straight to its submit.
+      let loaded: Promise<D> | undefined;
+      const load = () => (loaded ??= def.load(visit));
+      const reject = async (errors: FieldErrors) => ({
         ok: false as const,
-        page: def.render(visit, data, view(visit, back, { values, errors })),
+        page: def.render(visit, await load(), view(visit, back, { values, errors })),
       });
       if (!parsed.success) {
         const errors = fieldErrors(visit.ctx.t, parsed.error.issues, {}, def.fallback);
@@ -157,13 +167,13 @@ export function defineStep<A extends Answers, C, K extends keyof A & string, D, 
         const sorted = Object.entries(errors).sort(([a], [b]) => order(a) - order(b));
         return reject(Object.fromEntries(sorted));
       }
-      const refused = await def.check?.(parsed.data, data, visit);
+      const refused = await def.check?.(parsed.data, load, visit);
       if (refused) return reject({ [def.fields[0] ?? 'form']: visit.ctx.t(refused) });
       const submit = def.submit;
       return {
         ok: true,
         answer: parsed.data,
-        act: submit && (() => submit(visit, parsed.data, data)),
+        act: submit && (() => submit(visit, parsed.data)),
       };
     },
   };
