@@ -23,6 +23,7 @@ import pg from 'pg';
 import { bookAppointment, extendSlotWindow } from '../src/appointments/service.ts';
 import { newBookingCode, personKey } from '../src/appointments/people.ts';
 import { seedDemo } from '../src/demo/seed.ts';
+import { deriveStaffKeys } from '../src/staff/index.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import { createDb, type Db } from '../src/platform/db/database.ts';
 import { startEmbeddedPostgres } from '../src/platform/db/embedded.ts';
@@ -366,7 +367,7 @@ const pool = new pg.Pool({ connectionString, max: POOL, application_name: 'bench
 countQueries();
 try {
   await migrateToLatest(db);
-  await seedDemo(db, { staffPassword: 'bench-only-password' });
+  await seedDemo(db, { keys: deriveStaffKeys('bench-only-secret-bench-only-secret') });
   await extendSlotWindow(db, AUTHORITY, NOW, 21);
   // The rush: every slot released at this very instant (next week's, of the weekly concerns).
   const released = (

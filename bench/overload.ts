@@ -141,14 +141,21 @@ function summarise(name: string, rate: number, seconds: number, samples: Sample[
 }
 
 async function runServer() {
-  const [{ buildApp }, { seedDemo }, { loadConfig }, { createDb }, { startEmbeddedPostgres }] =
-    await Promise.all([
-      import('../src/app.ts'),
-      import('../src/demo/seed.ts'),
-      import('../src/platform/config.ts'),
-      import('../src/platform/db/database.ts'),
-      import('../src/platform/db/embedded.ts'),
-    ]);
+  const [
+    { buildApp },
+    { seedDemo },
+    { loadConfig },
+    { createDb },
+    { startEmbeddedPostgres },
+    { deriveStaffKeys },
+  ] = await Promise.all([
+    import('../src/app.ts'),
+    import('../src/demo/seed.ts'),
+    import('../src/platform/config.ts'),
+    import('../src/platform/db/database.ts'),
+    import('../src/platform/db/embedded.ts'),
+    import('../src/staff/index.ts'),
+  ]);
   const { migrateToLatest } = await import('../src/platform/db/migrate.ts');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wc-bench-'));
   const server = await startEmbeddedPostgres({ dir });
@@ -168,7 +175,7 @@ async function runServer() {
   });
   try {
     await migrateToLatest(db);
-    await seedDemo(db);
+    await seedDemo(db, { keys: deriveStaffKeys('bench-only-secret-bench-only-secret') });
     const app = await buildApp({ config, db });
     const base = await app.listen({ port: 0, host: '127.0.0.1' });
     const child = fork(import.meta.filename, ['client', base], {

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { buildApp } from '../src/app.ts';
 import { seedDemo } from '../src/demo/seed.ts';
+import { deriveStaffKeys } from '../src/staff/index.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import { createDb } from '../src/platform/db/database.ts';
 import { startEmbeddedPostgres } from '../src/platform/db/embedded.ts';
@@ -85,7 +86,7 @@ const server = await startEmbeddedPostgres({ dir });
 const db = createDb(server.connectionString());
 try {
   await migrateToLatest(db);
-  await seedDemo(db);
+  await seedDemo(db, { keys: deriveStaffKeys('bench-only-secret-bench-only-secret') });
   const app = await buildApp({
     config: loadConfig({ LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '10000000' }),
     db,

@@ -11,7 +11,9 @@ import { manageRoutes } from './appointments/manage-routes.tsx';
 import { appointmentRoutes } from './appointments/routes.tsx';
 import { createAuthorityResolver } from './authorities/service.ts';
 import { outboxRoutes } from './dev/routes.tsx';
-import { staffRoutes } from './staff/routes.tsx';
+import { resolvePrincipal, staffRoutes } from './staff/routes.tsx';
+import { deriveStaffKeys } from './staff/index.ts';
+import { registerStaffGuard, type StaffNavigationItem } from './platform/policy/guard.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
 import { concernRoutes } from './concerns/routes.tsx';
 import { listConcernsIn } from './concerns/service.ts';
@@ -46,6 +48,9 @@ const SITE_NAVIGATION: SiteNavigation = {
     { path: '/accessibility', label: 'footer.accessibility' },
   ],
 };
+
+/** The staff area's links; each shows to those whose roles allow its action. */
+const STAFF_NAVIGATION: StaffNavigationItem[] = [];
 
 export type AppDeps = { config: Config; db: Db; clock?: Clock };
 
@@ -108,10 +113,10 @@ export async function buildApp({ config, db, clock = systemClock }: AppDeps) {
   // on every answer (the API's small JSON, error pages).
   await app.register(compress, { encodings: ['br', 'gzip'], threshold: 1400 });
   await app.register(formbody);
-  const secure = config.baseUrl.startsWith('https://');
-  await app.register(cookie, {
-    secret: config.sessionSecret ?? crypto.randomBytes(32).toString('hex'),
-  });
+  // Secure cookies everywhere but plain-HTTP local development (production requires https).
+  const secure = config.baseUrl.startsWith('https://') || config.env === 'production';
+  const secret = config.sessionSecret ?? crypto.randomBytes(32).toString('hex');
+  await app.register(cookie, { secret });
   await app.register(csrf, {
     sessionPlugin: '@fastify/cookie',
     cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/', secure },
@@ -130,6 +135,20 @@ export async function buildApp({ config, db, clock = systemClock }: AppDeps) {
   registerRequestContext(app, {
     resolveAuthority: createAuthorityResolver(db, config.defaultAuthority),
     navigation: SITE_NAVIGATION,
+  });
+
+  const staffDeps = {
+    db,
+    clock,
+    keys: deriveStaffKeys(secret),
+    cookies: { secure },
+  };
+  // Before any feature's routes: every /staff route must name its policy action.
+  registerStaffGuard(app, {
+    resolve: resolvePrincipal(staffDeps),
+    csrfKey: crypto.createHmac('sha256', secret).update('staff-csrf').digest('hex'),
+    strictMessages: config.env === 'test',
+    navigation: STAFF_NAVIGATION,
   });
 
   app.setErrorHandler((error, request, reply) => {
@@ -165,7 +184,10 @@ export async function buildApp({ config, db, clock = systemClock }: AppDeps) {
   await app.register(appointmentRoutes, deps);
   await app.register(manageRoutes, deps);
   await app.register(appointmentApi, deps);
-  await app.register(staffRoutes, deps);
+  await app.register(staffRoutes, {
+    ...staffDeps,
+    signInOptions: () => ({ passkeys: false }),
+  });
   if (config.env !== 'production' && !config.smtp.host) await app.register(outboxRoutes, deps);
   return app;
 }

@@ -9,12 +9,15 @@ import { startJobs } from './jobs.ts';
 import { systemClock } from './platform/clock.ts';
 import { concernTranslationReport } from './concerns/service.ts';
 import { seedDemo } from './demo/seed.ts';
+import { runStaffCommand } from './staff/cli.ts';
+import { countDemoAccounts, deriveStaffKeys, type DemoStaffAccount } from './staff/index.ts';
 import { ConfigError, loadConfig, type Config } from './platform/config.ts';
 import { LOCK_KEYS, withAdvisoryLock } from './platform/db/advisory-lock.ts';
-import { connectDatabase, type Connection } from './platform/db/connect.ts';
+import { checkRuntimeRole, connectDatabase, type Connection } from './platform/db/connect.ts';
 import { InstanceLockedError } from './platform/db/instance-lock.ts';
 import { migrateToLatest } from './platform/db/migrate.ts';
 import { checkLanguageTable } from './platform/i18n/languages.ts';
+import { describeChainReport, verifyAuditChain } from './platform/audit/verify.ts';
 import { prepareDatabase } from './prepare-database.ts';
 
 const HELP = `Usage: welcome-center <command>
@@ -24,6 +27,10 @@ Commands:
   migrate       apply pending database migrations
   seed          load (or refresh) the demo authority "Musterstadt"
   translations  report the translation status of the concern texts per language
+  audit verify  check the audit trail's hash chain; exit code 1 at the first broken link
+  staff create  create a staff account: --user NAME --role ROLE [--name "Full Name"]
+                [--office OFFICE] [--authority ID]; prints a one-time password and the
+                TOTP enrolment URI
 
 Options:
   -h, --help    show this help
@@ -35,7 +42,7 @@ async function withDatabase<T>(config: Config, fn: (connection: Connection) => P
   const connection = await connectDatabase(config, (line) => log.debug({ postgres: line }));
   try {
     // The same lock as start-up preparation, so that a `migrate` beside starting instances waits.
-    await withAdvisoryLock(connection.db, LOCK_KEYS.prepareDatabase, (locked) =>
+    await withAdvisoryLock(connection.ownerDb, LOCK_KEYS.prepareDatabase, (locked) =>
       migrateToLatest(locked),
     );
     return await fn(connection);
@@ -67,11 +74,21 @@ async function start(config: Config) {
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   let stopJobs: (() => void) | undefined;
   try {
-    const { applied, seeded } = await prepareDatabase(connection.db);
+    const keys = deriveStaffKeys(requireSecret(config));
+    const { applied, seeded } = await prepareDatabase(connection.ownerDb, (db) =>
+      seedDemo(db, { keys }),
+    );
     if (applied.length > 0) log.info({ applied }, 'migrations applied');
+    await checkRuntimeRole(config, connection.db, (line) => log.warn(line));
     if (seeded) {
       log.info('empty database: demo authority Musterstadt loaded');
-      reportStaffLogin(config, seeded);
+      reportDemoStaff(config, seeded.demoStaff);
+    }
+    if (config.env === 'production' && (await countDemoAccounts(connection.db)) > 0) {
+      throw new ConfigError(
+        'Demo staff accounts exist in this database; production does not start with them. ' +
+          'Use a database without the demo data.',
+      );
     }
     app = await buildApp({ config, db: connection.db });
     await app.listen({ port: config.port, host: config.host });
@@ -113,19 +130,27 @@ function withSessionSecret(config: Config): Config {
   return { ...config, sessionSecret: fs.readFileSync(file, 'utf8').trim() };
 }
 
-/** The demo staff password is random; it is written beside the data, never into the repository. */
-function reportStaffLogin(config: Config, login: { staffUsername: string; staffPassword: string }) {
-  const file = path.join(config.dataDir, 'staff-demo-login.txt');
+const requireSecret = (config: Config) => {
+  if (!config.sessionSecret) throw new ConfigError('SESSION_SECRET is missing');
+  return config.sessionSecret;
+};
+
+/**
+ * The demo accounts' passwords and TOTP secrets are random; they are written beside the data
+ * (readable by the owner only), never into the repository.
+ */
+function reportDemoStaff(config: Config, accounts: DemoStaffAccount[]) {
+  if (accounts.length === 0) return;
+  const file = path.join(config.dataDir, 'demo-staff.json');
   fs.mkdirSync(config.dataDir, { recursive: true });
-  fs.writeFileSync(file, `${login.staffUsername}\n${login.staffPassword}\n`, { mode: 0o600 });
-  console.log(
-    `Staff demo login (user "${login.staffUsername}") written to ${file}; sign in at /staff/login`,
-  );
+  fs.writeFileSync(file, `${JSON.stringify(accounts, null, 2)}\n`, { mode: 0o600 });
+  console.log(`Demo staff accounts (one per role) written to ${file}; sign in at /staff/sign-in`);
 }
 
 async function main(argv: string[]) {
+  // Sub-commands (`staff create …`, `audit verify`) parse their own options.
   const { positionals, values } = parseArgs({
-    args: argv,
+    args: argv.slice(0, 1),
     allowPositionals: true,
     options: { help: { type: 'boolean', short: 'h' } },
   });
@@ -145,8 +170,20 @@ async function main(argv: string[]) {
       return withDatabase(config, async () => console.log('database is up to date'));
     case 'seed':
       return withDatabase(config, async ({ db }) => {
-        reportStaffLogin(config, await seedDemo(db));
+        const { demoStaff } = await seedDemo(db, { keys: deriveStaffKeys(requireSecret(config)) });
+        reportDemoStaff(config, demoStaff);
         console.log('demo authority musterstadt loaded');
+      });
+    case 'staff':
+      return withDatabase(config, async ({ db }) => {
+        console.log(await runStaffCommand(db, config, argv.slice(1)));
+      });
+    case 'audit':
+      if (argv[1] !== 'verify') throw new ConfigError(`Unknown command "audit ${argv[1] ?? ''}".`);
+      return withDatabase(config, async ({ db }) => {
+        const report = await verifyAuditChain(db);
+        console.log(describeChainReport(report));
+        if (report.broken) process.exitCode = 1;
       });
     case 'translations':
       return withDatabase(config, async ({ db }) => {

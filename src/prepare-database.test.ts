@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../test/support/database.ts';
 import { seedDemo } from './demo/seed.ts';
+import { deriveStaffKeys } from './staff/index.ts';
 import { createDb, type Db } from './platform/db/database.ts';
 import { prepareDatabase } from './prepare-database.ts';
 
@@ -21,7 +22,7 @@ describe('start-up preparation', () => {
     // A slow seed widens the window between "empty?" and the first insert, where it raced.
     const slowSeed = async (db: Db) => {
       await new Promise((resolve) => setTimeout(resolve, 300));
-      return seedDemo(db);
+      return seedDemo(db, { keys: deriveStaffKeys('test-secret-for-prepare-database-test') });
     };
     const [first, second] = await Promise.all([
       prepareDatabase(test.db, slowSeed),
@@ -34,6 +35,6 @@ describe('start-up preparation', () => {
     const { rows } = await sql<{ n: string }>`SELECT count(*) AS n FROM authority`.execute(test.db);
     expect(rows[0]?.n).toBe('1');
     // A later start finds everything in place.
-    expect(await prepareDatabase(other)).toEqual({ applied: [], seeded: undefined });
+    expect(await prepareDatabase(other, slowSeed)).toEqual({ applied: [], seeded: undefined });
   });
 });

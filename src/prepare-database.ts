@@ -1,5 +1,5 @@
 import { countAuthorities } from './authorities/repository.ts';
-import { seedDemo } from './demo/seed.ts';
+import type { DemoStaffAccount } from './staff/index.ts';
 import type { Db } from './platform/db/database.ts';
 import { LOCK_KEYS, withAdvisoryLock } from './platform/db/advisory-lock.ts';
 import { migrateToLatest } from './platform/db/migrate.ts';
@@ -7,7 +7,7 @@ import { migrateToLatest } from './platform/db/migrate.ts';
 export type Prepared = {
   applied: string[];
   /** Set when this call found the database empty and loaded the demo authority. */
-  seeded: { staffUsername: string; staffPassword: string } | undefined;
+  seeded: { demoStaff: DemoStaffAccount[] } | undefined;
 };
 
 /**
@@ -16,7 +16,7 @@ export type Prepared = {
  */
 export async function prepareDatabase(
   db: Db,
-  seed: (db: Db) => Promise<NonNullable<Prepared['seeded']>> = seedDemo,
+  seed: (db: Db) => Promise<NonNullable<Prepared['seeded']>>,
 ): Promise<Prepared> {
   return withAdvisoryLock(db, LOCK_KEYS.prepareDatabase, async (connection) => {
     const applied = await migrateToLatest(connection);

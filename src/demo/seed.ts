@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,13 +6,96 @@ import { upsertAuthority } from '../authorities/service.ts';
 import { replaceCapacityRules, upsertPolicy } from '../appointments/service.ts';
 import { saveConcern } from '../concerns/service.ts';
 import { saveOffice } from '../offices/service.ts';
-import { upsertStaffUser } from '../staff/service.ts';
+import { createStaffMember, type DemoStaffAccount } from '../staff/index.ts';
 import type { Db } from '../platform/db/database.ts';
 import type { TextInput } from '../platform/db/translatable.ts';
 import { LANGUAGES } from '../platform/i18n/languages.ts';
+import type { Role } from '../platform/policy/policy.ts';
+import type { LanguageLevel, StaffKeys } from '../staff/index.ts';
 
 // Loads the demo authority "Musterstadt" from content/demo into the database. Safe to run
 // again: rows are upserted, and unchanged translations keep their status.
+
+const DEMO_STAFF = [
+  {
+    username: 'empfang',
+    displayName: 'Erika Empfang',
+    role: 'reception',
+    officeId: 'central',
+    organisationId: null,
+    languages: [
+      { lang: 'de', level: 'native' },
+      { lang: 'tr', level: 'C1' },
+    ],
+  },
+  {
+    username: 'sachbearbeitung',
+    displayName: 'Samir Sachbearbeitung',
+    role: 'caseworker',
+    officeId: 'central',
+    organisationId: null,
+    languages: [
+      { lang: 'de', level: 'C2' },
+      { lang: 'ar', level: 'native' },
+      { lang: 'en', level: 'B2' },
+    ],
+  },
+  {
+    username: 'teamleitung',
+    displayName: 'Tanja Teamleitung',
+    role: 'team_lead',
+    officeId: 'central',
+    organisationId: null,
+    languages: [
+      { lang: 'de', level: 'native' },
+      { lang: 'ru', level: 'B1' },
+    ],
+  },
+  {
+    username: 'admin',
+    displayName: 'Anna Administration',
+    role: 'administrator',
+    officeId: null,
+    organisationId: null,
+    languages: [
+      { lang: 'de', level: 'native' },
+      { lang: 'en', level: 'C1' },
+    ],
+  },
+  {
+    username: 'datenschutz',
+    displayName: 'Daniel Datenschutz',
+    role: 'data_protection_officer',
+    officeId: null,
+    organisationId: null,
+    languages: [{ lang: 'de', level: 'native' }],
+  },
+  {
+    username: 'partner',
+    displayName: 'Paula Partner',
+    role: 'partner',
+    officeId: null,
+    organisationId: 'beratung-mitte',
+    languages: [
+      { lang: 'de', level: 'native' },
+      { lang: 'uk', level: 'native' },
+    ],
+  },
+] as const satisfies readonly {
+  username: string;
+  displayName: string;
+  role: Role;
+  officeId: string | null;
+  organisationId: string | null;
+  languages: readonly { lang: string; level: LanguageLevel }[];
+}[];
+
+export type SeedOptions = {
+  /** Encrypts the demo accounts' TOTP secrets (derived from the application secret). */
+  keys: StaffKeys;
+  /** One password for every demo account (tests); random per account otherwise. */
+  staffPassword?: string;
+};
 
 const DEMO_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../content/demo');
 
@@ -112,8 +194,8 @@ function readPerLanguage<T>(schema: z.ZodType<T>, folder: string): [string, T][]
 
 export async function seedDemo(
   db: Db,
-  options: { staffPassword?: string } = {},
-): Promise<{ staffUsername: string; staffPassword: string }> {
+  options: SeedOptions,
+): Promise<{ demoStaff: DemoStaffAccount[] }> {
   const authority = readJson(authoritySchema, 'authority.json');
   await upsertAuthority(db, authority, authority.hosts);
 
@@ -198,13 +280,53 @@ export async function seedDemo(
     ),
   );
 
-  // A temporary staff login until staff accounts arrive: its password is random, never in
-  // the repository; the caller shows it to the operator.
-  const staffPassword = options.staffPassword ?? crypto.randomBytes(12).toString('base64url');
-  await upsertStaffUser(db, authority.id, {
-    username: 'demo',
-    displayName: 'Demo Sachbearbeitung',
-    password: staffPassword,
-  });
-  return { staffUsername: 'demo', staffPassword };
+  return { demoStaff: await seedDemoStaff(db, authority, options) };
+}
+
+/**
+ * One account per role (development only: production refuses to start while a demo account
+ * exists). Passwords and TOTP secrets are random, never in the repository; the caller writes
+ * them to DATA_DIR/demo-staff.json. An existing demo database keeps its accounts.
+ */
+async function seedDemoStaff(
+  db: Db,
+  authority: { id: string; name: string },
+  options: SeedOptions,
+): Promise<DemoStaffAccount[]> {
+  const existing = await db
+    .selectFrom('staff_member')
+    .where('authority_id', '=', authority.id)
+    .select('id')
+    .executeTakeFirst();
+  if (existing) return [];
+  await db
+    .insertInto('organisation')
+    .values({ authority_id: authority.id, id: 'beratung-mitte', name: 'Migrationsberatung Mitte' })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+  const accounts: DemoStaffAccount[] = [];
+  for (const demo of DEMO_STAFF) {
+    const created = await createStaffMember(
+      { db, keys: options.keys },
+      {
+        authorityId: authority.id,
+        username: demo.username,
+        displayName: demo.displayName,
+        grants: [{ role: demo.role, officeId: demo.officeId, organisationId: demo.organisationId }],
+        languages: [...demo.languages],
+        temporaryPassword: false,
+        demo: true,
+        issuer: authority.name,
+        ...(options.staffPassword ? { password: options.staffPassword } : {}),
+      },
+    );
+    accounts.push({
+      username: demo.username,
+      role: demo.role,
+      office: demo.officeId,
+      password: created.password,
+      totpSecret: created.totpSecret,
+    });
+  }
+  return accounts;
 }

@@ -21,6 +21,13 @@ const envSchema = z.object({
       .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
       .optional(),
   ),
+  // The owner's connection for migrations; unset = DATABASE_URL (decision 12).
+  DATABASE_OWNER_URL: optionalText.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+      .optional(),
+  ),
   EMBEDDED_PG_PORT: z.union([z.literal('').transform(() => undefined), port]).optional(),
   BASE_URL: z.url().default('http://localhost:3000'),
   DEFAULT_AUTHORITY: z
@@ -58,7 +65,10 @@ export type Config = {
   port: number;
   host: string;
   dataDir: string;
+  /** The app's (runtime) connection; unset = the embedded server. */
   databaseUrl: string | undefined;
+  /** The owner's connection, for migrations; unset = databaseUrl. */
+  databaseOwnerUrl: string | undefined;
   embeddedPgPort: number | undefined;
   baseUrl: string;
   defaultAuthority: string;
@@ -102,6 +112,8 @@ export type Config = {
 
 export class ConfigError extends Error {}
 
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
+
 export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
@@ -114,8 +126,28 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
       'Invalid configuration:\n  HTTP_HEADERS_TIMEOUT_MS: must not be longer than HTTP_REQUEST_TIMEOUT_MS',
     );
   }
-  if (e.NODE_ENV === 'production' && !e.SESSION_SECRET) {
-    throw new ConfigError('Invalid configuration:\n  SESSION_SECRET: required in production');
+  if (e.DATABASE_OWNER_URL && !e.DATABASE_URL) {
+    throw new ConfigError(
+      'Invalid configuration:\n  DATABASE_OWNER_URL: needs DATABASE_URL (the embedded server sets up its own roles)',
+    );
+  }
+  if (e.NODE_ENV === 'production') {
+    const problems: string[] = [];
+    if (!e.SESSION_SECRET) problems.push('SESSION_SECRET: required in production');
+    // Staff cookies are Secure and __Host- prefixed: the site must be served over HTTPS.
+    if (!e.BASE_URL.startsWith('https://'))
+      problems.push('BASE_URL: must be https:// in production');
+    // Listening on loopback means a reverse proxy in front: without TRUST_PROXY every client
+    // would share the proxy's address, and per-address limits would become one global limit.
+    if (LOOPBACK.has(e.HOST) && !e.TRUST_PROXY) {
+      problems.push(
+        `TRUST_PROXY: required in production when HOST is ${e.HOST} (behind a reverse proxy); ` +
+          'set it to the proxy address, e.g. 127.0.0.1',
+      );
+    }
+    if (problems.length > 0) {
+      throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+    }
   }
   return {
     env: e.NODE_ENV,
@@ -123,6 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     host: e.HOST,
     dataDir: path.resolve(cwd, e.DATA_DIR),
     databaseUrl: e.DATABASE_URL,
+    databaseOwnerUrl: e.DATABASE_OWNER_URL,
     embeddedPgPort: e.EMBEDDED_PG_PORT,
     baseUrl: e.BASE_URL.replace(/\/$/, ''),
     defaultAuthority: e.DEFAULT_AUTHORITY,

@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MUSTERSTADT } from '../support/booking.ts';
 import { bookAppointment, extendSlotWindow } from '../../src/appointments/service.ts';
 import { axeViolations, launchBrowser } from '../support/browser.ts';
-import { TEST_STAFF_PASSWORD } from '../support/database-admin.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 // The booking journey as newcomers use it: German without JavaScript, Arabic with it,
@@ -224,21 +223,6 @@ describe('booking in Arabic', () => {
     expect((await response).status()).toBe(409);
     expect(await page.locator('h1').textContent()).toMatch(/[\u0600-\u06ff]/);
     expect(await page.locator('a[href="/ar/manage"]').count()).toBeGreaterThan(0);
-    expect(await axeViolations(page)).toEqual([]);
-    await context.close();
-  });
-});
-
-describe('the staff day view', () => {
-  it('passes axe', async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await page.goto(`${server.url}/staff/login`);
-    expect(await axeViolations(page)).toEqual([]);
-    await page.fill('#username', 'demo');
-    await page.fill('#password', TEST_STAFF_PASSWORD);
-    await page.locator('button[type=submit]').click();
-    expect(path(page)).toBe('/staff');
     expect(await axeViolations(page)).toEqual([]);
     await context.close();
   });

@@ -1,4 +1,5 @@
 import { buildApp } from '../../src/app.ts';
+import { TEST_SESSION_SECRET } from './database-admin.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import type { Clock } from '../../src/platform/clock.ts';
 import type { Db } from '../../src/platform/db/database.ts';
@@ -11,6 +12,7 @@ export function testConfig(env: Record<string, string> = {}) {
     LOG_LEVEL: 'silent',
     MAX_IN_FLIGHT_REQUESTS: '100000',
     MAX_EVENT_LOOP_DELAY_MS: '10000',
+    SESSION_SECRET: TEST_SESSION_SECRET,
     ...env,
   });
 }

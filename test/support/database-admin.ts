@@ -1,8 +1,10 @@
 import pg from 'pg';
 
 export const TEMPLATE_DATABASE = 'wc_test_template';
-/** The demo staff user's password in test databases only. */
+/** The demo staff accounts' password in test databases only. */
 export const TEST_STAFF_PASSWORD = 'test-only-staff-password';
+/** The application secret of test apps: the demo accounts' TOTP secrets are sealed with it. */
+export const TEST_SESSION_SECRET = 'test-only-session-secret-of-at-least-32-characters';
 
 export function databaseUrl(url: string, database: string): string {
   const parsed = new URL(url);

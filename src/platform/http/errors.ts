@@ -19,6 +19,10 @@ export const ERROR_CATALOGUE = {
     text: 'error.badRequestText',
   },
   FORM_EXPIRED: { status: 403, title: 'error.forbiddenTitle', text: 'form.expired' },
+  /** Not signed in (staff area): pages redirect to the sign-in instead. */
+  UNAUTHORIZED: { status: 401, title: 'error.forbiddenTitle', text: 'error.unauthorizedText' },
+  /** Signed in, but the policy does not allow this action. */
+  FORBIDDEN: { status: 403, title: 'error.forbiddenTitle', text: 'error.forbiddenText' },
   NOT_FOUND: { status: 404, title: 'error.notFoundTitle', text: 'error.notFoundText' },
   SLOT_TAKEN: { status: 409, title: 'booking.takenTitle', text: 'booking.takenNone' },
   DUPLICATE_BOOKING: {
