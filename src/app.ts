@@ -50,7 +50,14 @@ const SITE_NAVIGATION: SiteNavigation = {
 };
 
 /** The staff area's links; each shows to those whose roles allow its action. */
-const STAFF_NAVIGATION: StaffNavigationItem[] = [];
+const STAFF_NAVIGATION: StaffNavigationItem[] = [
+  { path: '/staff/day', label: 'nav.day', action: 'appointments.day.read' },
+  { path: '/staff/capacity', label: 'nav.capacity', action: 'capacity.manage' },
+  { path: '/staff/offices', label: 'nav.offices', action: 'offices.manage' },
+  { path: '/staff/concerns', label: 'nav.concerns', action: 'concerns.manage' },
+  { path: '/staff/accounts', label: 'nav.accounts', action: 'staff.manage' },
+  { path: '/staff/audit', label: 'nav.audit', action: 'audit.read' },
+];
 
 export type AppDeps = { config: Config; db: Db; clock?: Clock };
 

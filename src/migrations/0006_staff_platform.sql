@@ -2,6 +2,10 @@
 -- organisation), second factors, sessions, sign-in throttling and an append-only audit trail.
 -- Replaces the temporary shared login (staff_user, staff_session) and audit_log.
 
+-- The temporary shared login goes; its sessions end.
+DROP TABLE staff_session;
+DROP TABLE staff_user;
+
 -- Partner organisations (counselling services, language schools, …); their screens come later.
 CREATE TABLE organisation (
   authority_id text NOT NULL REFERENCES authority (id) ON DELETE CASCADE,
@@ -167,5 +171,3 @@ SELECT 0, at, authority_id, actor, action, 'legacy', subject, request_id, '', ''
 FROM audit_log ORDER BY at, id;
 
 DROP TABLE audit_log;
-DROP TABLE staff_session;
-DROP TABLE staff_user;

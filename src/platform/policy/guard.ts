@@ -9,7 +9,14 @@ import {
   type StaffLanguage,
   type StaffTranslate,
 } from '../i18n/staff-messages.ts';
-import { can, type Action, type Principal } from './policy.ts';
+import {
+  can,
+  officeAccess,
+  reachesOffice,
+  type Action,
+  type OfficeAccess,
+  type Principal,
+} from './policy.ts';
 
 // The staff area's gate (decision 11). Every route under /staff declares in its config either
 // the policy action it performs and the purpose it serves (recorded with every read of
@@ -115,6 +122,26 @@ function validCsrf(csrfKey: string, principal: Principal, request: FastifyReques
   const expected = Buffer.from(staffCsrfToken(csrfKey, principal));
   const given = Buffer.from(sent);
   return given.length === expected.length && crypto.timingSafeEqual(given, expected);
+}
+
+/** Refuses (403) a record of an office outside the principal's reach for the route's action. */
+export function requireOffice(request: FastifyRequest, officeId: string): void {
+  const rule = request.routeOptions.config.staff;
+  const principal = requireStaff(request);
+  if (
+    !rule ||
+    !('action' in rule) ||
+    !reachesOffice(officeAccess(principal, rule.action), officeId)
+  ) {
+    throw new AppError('FORBIDDEN');
+  }
+}
+
+/** The offices the signed-in principal may reach with the route's action (for WHERE clauses). */
+export function routeOfficeAccess(request: FastifyRequest): OfficeAccess {
+  const rule = request.routeOptions.config.staff;
+  if (!rule || !('action' in rule)) return { all: false, officeIds: [] };
+  return officeAccess(requireStaff(request), rule.action);
 }
 
 /** The signed-in principal of a guarded route (the guard has run). */
