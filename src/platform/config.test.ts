@@ -54,3 +54,28 @@ describe('edge limits', () => {
     ).toThrow(/HTTP_HEADERS_TIMEOUT_MS: must not be longer than HTTP_REQUEST_TIMEOUT_MS/);
   });
 });
+
+describe('production start checks', () => {
+  const production = {
+    NODE_ENV: 'production',
+    SESSION_SECRET: 'a-production-secret-of-at-least-32-chars',
+    BASE_URL: 'https://welcome.example.org',
+  };
+
+  it('refuses to listen behind a proxy on loopback without TRUST_PROXY', () => {
+    expect(() => loadConfig({ ...production, HOST: '127.0.0.1' })).toThrow(/TRUST_PROXY/);
+    expect(() => loadConfig({ ...production })).toThrow(/TRUST_PROXY/); // HOST defaults to localhost
+    expect(loadConfig({ ...production, TRUST_PROXY: '127.0.0.1' }).trustProxy).toEqual([
+      '127.0.0.1',
+    ]);
+    // Listening on a public address means clients connect directly.
+    expect(loadConfig({ ...production, HOST: '0.0.0.0' }).env).toBe('production');
+  });
+
+  it('refuses plain HTTP and a missing secret', () => {
+    const run = () =>
+      loadConfig({ NODE_ENV: 'production', BASE_URL: 'http://x.example', TRUST_PROXY: '::1' });
+    expect(run).toThrow(/SESSION_SECRET/);
+    expect(run).toThrow(/BASE_URL: must be https/);
+  });
+});
