@@ -106,6 +106,29 @@ describe('welcome-center start', () => {
     expect(await restarted.exited).toBe(0);
     expect(fs.existsSync(path.join(dataDir, 'welcome-center.pid'))).toBe(false);
   }, 120_000);
+
+  it('writes one demo account per role for development, and production refuses them', async () => {
+    // Written by the first start above, readable by the operator only.
+    const file = path.join(dataDir, 'demo-staff.json');
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    const accounts = JSON.parse(fs.readFileSync(file, 'utf8')) as { role: string }[];
+    expect(accounts.map((a) => a.role).sort()).toEqual([
+      'administrator',
+      'caseworker',
+      'data_protection_officer',
+      'partner',
+      'reception',
+      'team_lead',
+    ]);
+    const production = startProgram(await freePort(), {
+      NODE_ENV: 'production',
+      SESSION_SECRET: 'a-production-secret-of-at-least-32-chars',
+      BASE_URL: 'https://welcome.example.org',
+      TRUST_PROXY: '127.0.0.1',
+    });
+    expect(await production.exited).toBe(1);
+    expect(production.output()).toContain('Demo staff accounts exist');
+  }, 120_000);
 });
 
 describe('a booking flood killed with SIGKILL', () => {

@@ -69,18 +69,18 @@ export function StaffLayout({ ctx, title, children }: Props) {
               </ul>
             </nav>
           )}
+          {principal && (
+            <div class="wrap staff-bar no-print">
+              <p>{t('layout.signedInAs', { name: principal.displayName })}</p>
+              <form method="post" action="/staff/sign-out">
+                <input type="hidden" name="_csrf" value={ctx.csrf} />
+                <button type="submit" class="button-link">
+                  {t('layout.signOut')}
+                </button>
+              </form>
+            </div>
+          )}
         </header>
-        {principal && (
-          <div class="wrap staff-bar no-print">
-            <p>{t('layout.signedInAs', { name: principal.displayName })}</p>
-            <form method="post" action="/staff/sign-out">
-              <input type="hidden" name="_csrf" value={ctx.csrf} />
-              <button type="submit" class="button-link">
-                {t('layout.signOut')}
-              </button>
-            </form>
-          </div>
-        )}
         <main id="main" class="wrap" tabindex={-1}>
           {children}
         </main>
