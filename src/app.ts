@@ -126,6 +126,7 @@ export async function buildApp({ config, db, clock = systemClock }: AppDeps) {
   await app.register(cookie, { secret });
   await app.register(csrf, {
     sessionPlugin: '@fastify/cookie',
+    cookieKey: secure ? '__Host-csrf' : '_csrf',
     cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/', secure },
   });
   await app.register(fastifyStatic, {

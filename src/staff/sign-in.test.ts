@@ -3,6 +3,7 @@ import { FormClient } from '../../test/support/form-client.ts';
 import { startTestServer, type TestServer } from '../../test/support/server.ts';
 import { signIn, totpCode } from '../../test/support/staff.ts';
 import { TEST_STAFF_PASSWORD } from '../../test/support/database-admin.ts';
+import { createTestApp } from '../../test/support/app.ts';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -132,5 +133,34 @@ describe('staff sign-in with password and TOTP', () => {
       redirect: 'manual',
     });
     expect(res.status).toBe(403);
+  });
+});
+
+describe('cookies over HTTPS', () => {
+  it('carry the __Host- prefix, Secure, no Domain', async () => {
+    const app = await createTestApp(server.database.db, { BASE_URL: 'https://welcome.example' });
+    try {
+      const page = await app.inject({ url: '/staff/sign-in' });
+      const csrfCookie = page.cookies.find((c) => c.name === '__Host-csrf');
+      expect(csrfCookie).toMatchObject({ secure: true, path: '/' });
+      const token = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
+      const res = await app.inject({
+        method: 'POST',
+        url: '/staff/sign-in',
+        headers: { cookie: `__Host-csrf=${csrfCookie?.value ?? ''}` },
+        payload: { _csrf: token, username: 'admin', password: TEST_STAFF_PASSWORD },
+      });
+      expect(res.statusCode).toBe(303);
+      const pending = res.cookies.find((c) => c.name === '__Host-wc_staff_pending');
+      expect(pending).toMatchObject({
+        secure: true,
+        httpOnly: true,
+        path: '/',
+        sameSite: 'Strict',
+      });
+      expect(pending?.domain).toBeUndefined();
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -9,7 +9,9 @@ import { deleteSessionData, findSessionData, saveSessionData } from './store.ts'
 // work without JavaScript, and no personal data travels in URLs or cookies. Each journey
 // (or feature) keeps one named slice, parsed by its own schema whenever it is read.
 
-const COOKIE = 'wc_journey';
+// Over HTTPS the cookie carries the __Host- prefix (Secure, Path=/, no Domain), so a sibling
+// subdomain cannot plant one; plain-HTTP development uses the bare name.
+const cookieName = (secure: boolean) => (secure ? '__Host-wc_journey' : 'wc_journey');
 const LIFETIME_MS = 2 * 60 * 60 * 1000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -33,7 +35,7 @@ export class JourneySession {
     request: FastifyRequest,
     now: Date,
   ): Promise<JourneySession> {
-    const raw = request.cookies[COOKIE];
+    const raw = request.cookies[cookieName(options.secureCookies)];
     const unsigned = raw ? request.unsignCookie(raw) : undefined;
     if (unsigned?.valid && unsigned.value && UUID.test(unsigned.value)) {
       const data = await findSessionData(options.db, authorityId, unsigned.value, now);
@@ -87,7 +89,7 @@ export class JourneySession {
       new Date(now.getTime() + LIFETIME_MS),
     );
     this.dirty = false;
-    reply.setCookie(COOKIE, this.id, {
+    reply.setCookie(cookieName(this.options.secureCookies), this.id, {
       signed: true,
       httpOnly: true,
       sameSite: 'lax',
