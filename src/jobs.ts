@@ -3,13 +3,8 @@ import type { Authority } from './authorities/service.ts';
 import type { Config } from './platform/config.ts';
 import type { Db } from './platform/db/database.ts';
 import type { Clock } from './platform/clock.ts';
-import { purgeJourneySessions } from './platform/journeys/store.ts';
-import {
-  createTransport,
-  deliverPendingMail,
-  purgeOldMail,
-  type ComposeMail,
-} from './platform/mail/outbox.ts';
+import { createTransport, deliverPendingMail, type ComposeMail } from './platform/mail/outbox.ts';
+import { runRetention } from './retention.ts';
 
 // Recurring work of a running instance. Every job is safe to run on several instances at
 // once: slots are created with ON CONFLICT DO NOTHING, mail is taken with SKIP LOCKED.
@@ -67,17 +62,31 @@ export function startJobs(deps: {
     }
     return created;
   });
-  const purge = run('purge-journeys-and-old-mail', async () => {
-    return (await purgeJourneySessions(db, clock())) + (await purgeOldMail(db, clock()));
+  // Deletes what has passed its retention period (see retention.ts); a class that fails is
+  // logged, the others are still deleted.
+  const retention = run('retention', async () => {
+    const authorities = await deps.authorities();
+    const report = await runRetention({
+      db,
+      retention: config.retention,
+      now: clock(),
+      authorityIds: authorities.map((authority) => authority.id),
+    });
+    for (const { retentionClass, error } of report.failed) {
+      log.error({ job: 'retention', retentionClass, err: error }, 'job failed');
+    }
+    const { bookings, ...rest } = report.deleted;
+    return { bookings: [...bookings.values()].reduce((sum, n) => sum + n, 0), ...rest };
   });
   const mail = run('deliver-mail', async () =>
     transport ? deliverPendingMail(db, transport, config.smtp.from, compose) : 0,
   );
 
   void slots();
+  void retention();
   const timers = [
     setInterval(slots, 60 * 60 * 1000),
-    setInterval(purge, 15 * 60 * 1000),
+    setInterval(retention, 60 * 60 * 1000),
     setInterval(mail, 5 * 1000),
   ];
   for (const timer of timers) timer.unref();

@@ -45,6 +45,7 @@ export type { Policy, CapacityRule } from './rules.repository.ts';
 export { findBookingById, listDayBookings } from './bookings.repository.ts';
 export { replaceCapacityRules, upsertPolicy } from './rules.repository.ts';
 export { findSlot, listFreeSlots } from './slots.repository.ts';
+export { purgeExpiredBookings } from './retention.repository.ts';
 
 /** What the booking functions need from the app: the database, the time, the public address. */
 export type AppointmentDeps = { db: Db; clock: Clock; baseUrl: string };

@@ -58,6 +58,17 @@ const envSchema = z.object({
   SMTP_USER: optionalText,
   SMTP_PASSWORD: optionalText,
   SMTP_FROM: z.email().default('welcome-center@localhost.localdomain'),
+  // Retention classes (DESIGN.md: each record has a retention class that a job enforces).
+  RETENTION_BOOKING_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  RETENTION_MAIL_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  // The database refuses to purge audit entries younger than a year (migration 0007); 366
+  // days stay clear of that in a leap year.
+  RETENTION_AUDIT_DAYS: z.coerce
+    .number()
+    .int()
+    .min(366, 'must be at least 366 (audit entries are kept for at least a year)')
+    .max(3650)
+    .default(730),
 });
 
 export type Config = {
@@ -107,6 +118,15 @@ export type Config = {
     user: string | undefined;
     password: string | undefined;
     from: string;
+  };
+  /** How long personal data is kept; the retention job deletes what has expired. */
+  retention: {
+    /** Bookings: days after the appointment ended, or after the cancellation. */
+    bookingDays: number;
+    /** The mail outbox: days after a message was queued. */
+    mailDays: number;
+    /** The audit trail: days after an entry was written (at least 366). */
+    auditDays: number;
   };
 };
 
@@ -184,6 +204,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
       user: e.SMTP_USER,
       password: e.SMTP_PASSWORD,
       from: e.SMTP_FROM,
+    },
+    retention: {
+      bookingDays: e.RETENTION_BOOKING_DAYS,
+      mailDays: e.RETENTION_MAIL_DAYS,
+      auditDays: e.RETENTION_AUDIT_DAYS,
     },
   };
 }
