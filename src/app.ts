@@ -19,6 +19,7 @@ import { concernRoutes } from './concerns/routes.tsx';
 import { listConcernsIn } from './concerns/service.ts';
 import { healthRoutes } from './health/routes.ts';
 import { officeRoutes } from './offices/routes.tsx';
+import { officeAdminRoutes } from './offices/admin-routes.tsx';
 import type { Config } from './platform/config.ts';
 import type { Db } from './platform/db/database.ts';
 import { sendError } from './platform/http/error-pages.tsx';
@@ -192,6 +193,7 @@ export async function buildApp({ config, db, clock = systemClock }: AppDeps) {
   await app.register(appointmentRoutes, deps);
   await app.register(manageRoutes, deps);
   await app.register(appointmentApi, deps);
+  await app.register(officeAdminRoutes, { db, clock });
   await app.register(staffRoutes, {
     ...staffDeps,
     signInOptions: () => ({ passkeys: false }),
