@@ -12,6 +12,8 @@ import { appointmentRoutes } from './appointments/routes.tsx';
 import { createAuthorityResolver } from './authorities/service.ts';
 import { outboxRoutes } from './dev/routes.tsx';
 import { resolvePrincipal, staffRoutes } from './staff/routes.tsx';
+import { createSingleSignOn, SSO_PATH } from './staff/oidc.ts';
+import { oidcRoutes } from './staff/oidc-routes.tsx';
 import { deriveStaffKeys } from './staff/index.ts';
 import { registerStaffGuard, type StaffNavigationItem } from './platform/policy/guard.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
@@ -194,9 +196,20 @@ export async function buildApp({ config, db, clock = systemClock }: AppDeps) {
   await app.register(manageRoutes, deps);
   await app.register(appointmentApi, deps);
   await app.register(officeAdminRoutes, { db, clock });
+  // Single sign-on: the client secret is read from the variable each authority's row names.
+  const sso = createSingleSignOn({
+    ...staffDeps,
+    env: config.env,
+    secretOf: (name) => process.env[name],
+  });
+  await sso.refresh();
+  await app.register(oidcRoutes, { sso, cookies: staffDeps.cookies });
   await app.register(staffRoutes, {
     ...staffDeps,
-    signInOptions: () => ({ passkeys: false }),
+    signInOptions: (request) => ({
+      passkeys: false,
+      ssoPath: request.authority && sso.offersSso(request.authority.id) ? SSO_PATH : undefined,
+    }),
   });
   if (config.env !== 'production' && !config.smtp.host) await app.register(outboxRoutes, deps);
   return app;
