@@ -12,6 +12,7 @@ import { appointmentRoutes } from './appointments/routes.tsx';
 import { createAuthorityResolver } from './authorities/service.ts';
 import { outboxRoutes } from './dev/routes.tsx';
 import { resolvePrincipal, staffRoutes } from './staff/routes.tsx';
+import { passkeyRoutes } from './staff/passkey-routes.tsx';
 import { createSingleSignOn, SSO_PATH } from './staff/oidc.ts';
 import { oidcRoutes } from './staff/oidc-routes.tsx';
 import { deriveStaffKeys } from './staff/index.ts';
@@ -207,10 +208,11 @@ export async function buildApp({ config, db, clock = systemClock }: AppDeps) {
   await app.register(staffRoutes, {
     ...staffDeps,
     signInOptions: (request) => ({
-      passkeys: false,
+      passkeys: true,
       ssoPath: request.authority && sso.offersSso(request.authority.id) ? SSO_PATH : undefined,
     }),
   });
+  await app.register(passkeyRoutes, { ...staffDeps, baseUrl: config.baseUrl });
   if (config.env !== 'production' && !config.smtp.host) await app.register(outboxRoutes, deps);
   return app;
 }

@@ -28,6 +28,7 @@ import {
   touchActiveSession,
   useRecoveryCode,
 } from './repository.ts';
+import { listPasskeysOf } from './passkey.repository.ts';
 import {
   decryptSecret,
   encryptSecret,
@@ -155,7 +156,7 @@ async function audit(
 }
 
 /** How long the caller must wait before the next attempt for this account or address. */
-async function throttle(deps: StaffDeps, meta: RequestMeta, username: string) {
+export async function throttle(deps: StaffDeps, meta: RequestMeta, username: string) {
   const now = deps.clock();
   const keys = { account: accountKey(username), address: addressKey(deps, meta) };
   const counts = await countFailures(
@@ -176,7 +177,8 @@ async function throttle(deps: StaffDeps, meta: RequestMeta, username: string) {
   return { keys, waitSeconds: Math.ceil(Math.max(0, waitMs) / 1000) };
 }
 
-async function fail(
+/** Counts and audits a failed sign-in (any method: password, code, passkey). */
+export async function fail(
   deps: StaffDeps,
   meta: RequestMeta,
   keys: { account: string; address: string },
@@ -433,13 +435,15 @@ export async function signOutEverywhere(deps: StaffDeps, meta: RequestMeta, prin
 
 /** What the own-account page shows. */
 export async function accountOverview(deps: StaffDeps, principal: Principal) {
-  const [sessions, recoveryCodesLeft] = await Promise.all([
+  const [sessions, recoveryCodesLeft, passkeys] = await Promise.all([
     listSessionsOf(deps.db, principal.staffId, deps.clock()),
     countUnusedRecoveryCodes(deps.db, principal.staffId),
+    listPasskeysOf(deps.db, principal.staffId),
   ]);
   return {
     sessions: sessions.map((s) => ({ ...s, current: s.id === principal.sessionId })),
     recoveryCodesLeft,
+    passkeys,
   };
 }
 

@@ -34,6 +34,11 @@ export type RouteExample = {
   params?: Record<string, string>;
   query?: string;
   body?: Record<string, string>;
+  /**
+   * The status allowed roles get where no fixed request can succeed (a passkey's answer needs
+   * the browser's authenticator and a fresh challenge); refusals and strangers are still walked.
+   */
+  status?: number;
 };
 
 export type StaffRouteRule =

@@ -97,7 +97,13 @@ describe('every staff route for every role', () => {
         const status = res.status;
         await res.arrayBuffer();
         if (allowed.includes(role)) {
-          const ok = method === 'GET' ? status === 200 : status < 400;
+          const expected = rule.example?.status;
+          const ok =
+            expected !== undefined
+              ? status === expected
+              : method === 'GET'
+                ? status === 200
+                : status < 400;
           if (!ok) failures.push(`${method} ${url} as ${role} (allowed): ${status}`);
         } else if (status !== 403) {
           failures.push(`${method} ${url} as ${role} (denied): ${status}`);

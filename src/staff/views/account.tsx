@@ -2,9 +2,11 @@ import type { StaffPageContext } from '../../platform/policy/guard.ts';
 import { StaffLayout } from '../../platform/ui/staff-layout.tsx';
 import { StaffPostForm } from '../../platform/ui/staff-forms.tsx';
 import { formatClock, formatDate } from '../../platform/ui/format.ts';
+import { assetUrl } from '../../platform/ui/assets.ts';
 
 // The staff home (the areas the roles may use) and the own account: sessions, sign-out
-// everywhere, recovery codes. Passkeys are added on this page by the passkey feature.
+// everywhere, recovery codes, passkeys. Adding a passkey needs the browser's WebAuthn, so its
+// form shows only when public/passkey.js finds it; listing and removing work without script.
 
 export function HomePage({ ctx }: { ctx: StaffPageContext }) {
   const { t } = ctx;
@@ -36,6 +38,7 @@ type Overview = {
     current: boolean;
   }[];
   recoveryCodesLeft: number;
+  passkeys: { id: string; name: string; createdAt: Date; lastUsedAt: Date | null }[];
 };
 
 const time = (lang: string, date: Date) =>
@@ -85,6 +88,7 @@ export function AccountPage({
           </button>
         </StaffPostForm>
       </section>
+      <PasskeySection ctx={ctx} passkeys={overview.passkeys} />
       <section aria-labelledby="recovery-title">
         <h2 id="recovery-title">{t('account.recoveryCodes')}</h2>
         {recoveryCodes ? (
@@ -108,5 +112,95 @@ export function AccountPage({
         </StaffPostForm>
       </section>
     </StaffLayout>
+  );
+}
+
+function PasskeySection({
+  ctx,
+  passkeys,
+}: {
+  ctx: StaffPageContext;
+  passkeys: Overview['passkeys'];
+}) {
+  const { t } = ctx;
+  return (
+    <section aria-labelledby="passkeys-title" class="passkeys">
+      <h2 id="passkeys-title">{t('passkeys.title')}</h2>
+      <p>{t('passkeys.explain')}</p>
+      {passkeys.length === 0 ? (
+        <p>{t('passkeys.none')}</p>
+      ) : (
+        <table class="data">
+          <thead>
+            <tr>
+              <th scope="col">{t('passkeys.name')}</th>
+              <th scope="col">{t('passkeys.created')}</th>
+              <th scope="col">{t('passkeys.lastUsed')}</th>
+              <th scope="col">
+                <span class="visually-hidden">{t('passkeys.actions')}</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {passkeys.map((p) => (
+              <tr key={p.id}>
+                <td>{p.name}</td>
+                <td>{time(ctx.lang, p.createdAt)}</td>
+                <td>{p.lastUsedAt ? time(ctx.lang, p.lastUsedAt) : t('passkeys.neverUsed')}</td>
+                <td>
+                  <StaffPostForm
+                    action={`/staff/account/passkeys/${encodeURIComponent(p.id)}/remove`}
+                    csrf={ctx.csrf}
+                    class="no-print"
+                  >
+                    <button type="submit" class="button-link">
+                      {t('passkeys.remove')}
+                      <span class="visually-hidden"> {p.name}</span>
+                    </button>
+                  </StaffPostForm>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <p class="hint" id="passkey-unavailable">
+        {t('passkeys.unavailable')}
+      </p>
+      {/* Shown by public/passkey.js when the browser can create passkeys. */}
+      <div id="passkey-add" class="no-print" hidden>
+        <h3>{t('passkeys.addTitle')}</h3>
+        <StaffPostForm action="/staff/account/passkeys/options" csrf={ctx.csrf}>
+          <div class="field">
+            <label for="passkey-name">{t('passkeys.name')}</label>
+            <p class="hint" id="passkey-name-hint">
+              {t('passkeys.nameHint')}
+            </p>
+            <p class="error-message" id="passkey-name-error" hidden />
+            <input
+              id="passkey-name"
+              name="name"
+              type="text"
+              maxlength={60}
+              autocomplete="off"
+              spellcheck={false}
+              aria-describedby="passkey-name-hint"
+            />
+          </div>
+          <p
+            class="error-message"
+            id="passkey-add-error"
+            role="alert"
+            hidden
+            data-failed={t('passkeys.addFailed')}
+            data-exists={t('passkeys.exists')}
+          />
+          <button type="submit" class="button" id="passkey-add-button">
+            {t('passkeys.add')}
+          </button>
+        </StaffPostForm>
+      </div>
+      <script type="module" src={assetUrl('passkey.js')} />
+    </section>
   );
 }

@@ -1,6 +1,7 @@
 import type { StaffPageContext } from '../../platform/policy/guard.ts';
 import { StaffErrorSummary, StaffLayout } from '../../platform/ui/staff-layout.tsx';
 import { StaffField, StaffPostForm } from '../../platform/ui/staff-forms.tsx';
+import { assetUrl } from '../../platform/ui/assets.ts';
 
 // The sign-in pages: password, second factor, enrolment of the authenticator app, and the
 // recovery codes shown once.
@@ -69,6 +70,7 @@ export function PasswordPage({
           <p class="error-message" id="passkey-error" role="alert" hidden>
             {t('signIn.passkeyFailed')}
           </p>
+          <script type="module" src={assetUrl('passkey.js')} />
         </div>
       )}
     </StaffLayout>
