@@ -23,6 +23,7 @@ import { listConcernsIn } from './concerns/service.ts';
 import { healthRoutes } from './health/routes.ts';
 import { officeRoutes } from './offices/routes.tsx';
 import { officeAdminRoutes } from './offices/admin-routes.tsx';
+import { concernAdminRoutes } from './concerns/admin-routes.tsx';
 import type { Config } from './platform/config.ts';
 import type { Db } from './platform/db/database.ts';
 import { sendError } from './platform/http/error-pages.tsx';
@@ -197,6 +198,7 @@ export async function buildApp({ config, db, clock = systemClock }: AppDeps) {
   await app.register(manageRoutes, deps);
   await app.register(appointmentApi, deps);
   await app.register(officeAdminRoutes, { db, clock });
+  await app.register(concernAdminRoutes, { db });
   // Single sign-on: the client secret is read from the variable each authority's row names.
   const sso = createSingleSignOn({
     ...staffDeps,

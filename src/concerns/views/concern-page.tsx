@@ -49,9 +49,7 @@ type Props = {
 };
 
 export function ConcernPage({ ctx, concern, offices, url, officeUrl }: Props) {
-  const { t } = ctx;
   const { texts } = concern;
-  const documents = documentList(texts.documents);
   return (
     <Layout
       ctx={ctx}
@@ -59,6 +57,26 @@ export function ConcernPage({ ctx, concern, offices, url, officeUrl }: Props) {
       {...(texts.summary ? { description: texts.summary.text } : {})}
       structuredData={concernStructuredData(concern, offices, url, officeUrl, ctx.site.name)}
     >
+      <ConcernContent ctx={ctx} concern={concern} offices={offices} />
+    </Layout>
+  );
+}
+
+/** The page's content without its frame: also what administration previews before publishing. */
+export function ConcernContent({
+  ctx,
+  concern,
+  offices,
+}: {
+  ctx: PageContext;
+  concern: Concern;
+  offices: Office[];
+}) {
+  const { t } = ctx;
+  const { texts } = concern;
+  const documents = documentList(texts.documents);
+  return (
+    <>
       <Breadcrumbs
         ctx={ctx}
         items={[{ href: href(ctx, '/concerns'), label: t('concerns.title') }]}
@@ -113,6 +131,6 @@ export function ConcernPage({ ctx, concern, offices, url, officeUrl }: Props) {
         <span lang="de">{concern.legalBasis}</span>
       </p>
       {concern.leikaKey && <p class="meta">{t('concern.leikaKey', { key: concern.leikaKey })}</p>}
-    </Layout>
+    </>
   );
 }
