@@ -12,7 +12,7 @@ import {
 } from './oidc.ts';
 import { requestMeta, safeNext } from './routes.tsx';
 import { setSessionCookie, type CookieSettings } from './session-cookie.ts';
-import { SsoProblemPage } from './views/sso.tsx';
+import { SsoContinuePage, SsoProblemPage } from './views/sso.tsx';
 
 // Single sign-on (decision 13): leave for the city's identity provider, come back with its
 // answer. Thin handlers: parse, call one service function, render or redirect.
@@ -98,6 +98,9 @@ export async function oidcRoutes(app: FastifyInstance, deps: OidcRouteDeps) {
     if (outcome.kind === 'problem') return problemPage(request, reply, outcome, '/staff');
     setSessionCookie(reply, deps.cookies, outcome.token);
     reply.header('cache-control', 'no-store');
-    return reply.redirect(safeNext(outcome.next), 303);
+    // Not a redirect: see SsoContinuePage (the session cookie would stay behind).
+    const next = safeNext(outcome.next);
+    reply.header('refresh', `0;url=${next}`);
+    return sendPage(reply, <SsoContinuePage ctx={staffPageContext(request, reply)} next={next} />);
   });
 }

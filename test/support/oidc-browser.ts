@@ -41,7 +41,9 @@ export class RedirectingBrowser {
   }
 
   /** One request, no redirect followed. */
-  async request(address: string): Promise<Page & { location: string | undefined }> {
+  async request(
+    address: string,
+  ): Promise<Page & { location: string | undefined; refresh: string | undefined }> {
     const url = new URL(address);
     const cookie = [...this.jar(url.origin)].map(([k, v]) => `${k}=${v}`).join('; ');
     const res = await fetch(url, {
@@ -50,7 +52,10 @@ export class RedirectingBrowser {
     });
     this.remember(url, res);
     const location = res.headers.get('location');
+    // A Refresh header ("0;url=…") takes a browser on at once, as a redirect does.
+    const refresh = /^\s*0\s*;\s*url=(.+)$/i.exec(res.headers.get('refresh') ?? '')?.[1];
     return {
+      refresh: refresh ? new URL(refresh, url).href : undefined,
       url: url.href,
       status: res.status,
       html: await res.text(),
@@ -59,7 +64,7 @@ export class RedirectingBrowser {
   }
 
   /**
-   * Follows redirects from `address` until a page answers, or until `stopBefore` says the
+   * Follows redirects (and immediate refreshes) from `address` until a page answers, or until `stopBefore` says the
    * next address is one the test wants to tamper with (that address is then returned as
    * `url`, not requested).
    */
@@ -71,10 +76,9 @@ export class RedirectingBrowser {
     for (let hop = 0; hop < 20; hop += 1) {
       if (hop > 0 && stopBefore?.(new URL(url))) return { url, status: 0, html: '', stopped: true };
       const page = await this.request(url);
-      if (page.status < 300 || page.status >= 400 || !page.location) {
-        return { ...page, stopped: false };
-      }
-      url = page.location;
+      const onward = page.status >= 300 && page.status < 400 ? page.location : page.refresh;
+      if (!onward) return { ...page, stopped: false };
+      url = onward;
     }
     throw new Error(`too many redirects from ${address}`);
   }

@@ -33,7 +33,14 @@ export type TestOidcProvider = {
   close: () => Promise<void>;
 };
 
-export async function startTestOidcProvider(): Promise<TestOidcProvider> {
+/**
+ * `loginForm`: the login screen is a page with a button, as at a real provider, so that the
+ * way back to the app starts from the provider's page (its SameSite consequences included);
+ * otherwise the login happens at once, for browser-less tests.
+ */
+export async function startTestOidcProvider(
+  options: { loginForm?: boolean } = {},
+): Promise<TestOidcProvider> {
   const accounts = new Map<string, Record<string, unknown>>();
   let nextLogin: string | null = null;
   let provider: Provider | undefined;
@@ -42,6 +49,15 @@ export async function startTestOidcProvider(): Promise<TestOidcProvider> {
   async function interaction(req: http.IncomingMessage, res: http.ServerResponse) {
     if (!provider) throw new Error('no client registered');
     const details = await provider.interactionDetails(req, res);
+    if (options.loginForm && details.prompt.name === 'login' && req.method === 'GET') {
+      res.setHeader('content-type', 'text/html; charset=utf-8');
+      res.end(
+        `<!doctype html><html lang="en"><head><title>City sign-in</title></head><body><main>` +
+          `<h1>City sign-in</h1><form method="post" action="/interaction/${details.uid}">` +
+          `<button type="submit">Sign in at the city</button></form></main></body></html>`,
+      );
+      return;
+    }
     const result =
       details.prompt.name === 'login'
         ? nextLogin

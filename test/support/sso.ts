@@ -26,10 +26,10 @@ export type SsoTestServer = {
 };
 
 export async function startSsoTestServer(
-  options: { appHost?: 'localhost' | '127.0.0.1' } = {},
+  options: { appHost?: 'localhost' | '127.0.0.1'; loginForm?: boolean } = {},
 ): Promise<SsoTestServer> {
   process.env[SSO_SECRET_VARIABLE] = SSO_CLIENT_SECRET;
-  const op = await startTestOidcProvider();
+  const op = await startTestOidcProvider({ loginForm: options.loginForm ?? false });
   const database = await createTestDatabase();
   await database.db
     .insertInto('authority_oidc')

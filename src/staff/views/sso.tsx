@@ -36,3 +36,23 @@ export function SsoProblemPage({
     </StaffLayout>
   );
 }
+
+/**
+ * Signed in: the page that takes the browser on (a Refresh header does it at once). The way
+ * back from the provider began on the provider's site, and the browser keeps the session's
+ * SameSite=Strict cookie from every request of that navigation, redirects included; a
+ * navigation that this page starts is our own, and carries it.
+ */
+export function SsoContinuePage({ ctx, next }: { ctx: StaffPageContext; next: string }) {
+  const { t } = ctx;
+  return (
+    <StaffLayout ctx={ctx} title={t('sso.continueTitle')}>
+      <h1>{t('sso.continueTitle')}</h1>
+      <p>
+        <a class="button" href={next}>
+          {t('sso.continue')}
+        </a>
+      </p>
+    </StaffLayout>
+  );
+}
