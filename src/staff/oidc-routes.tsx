@@ -36,12 +36,16 @@ const STATUS: Record<SsoProblem, number> = {
 const cookieName = (settings: CookieSettings) =>
   settings.secure ? '__Host-wc_staff_sso' : 'wc_staff_sso';
 
+const cookieOptions = (settings: CookieSettings) => ({
+  path: '/',
+  httpOnly: true,
+  secure: settings.secure,
+  sameSite: 'lax' as const,
+});
+
 function setPendingSso(reply: FastifyReply, settings: CookieSettings, value: string) {
   reply.setCookie(cookieName(settings), value, {
-    path: '/',
-    httpOnly: true,
-    secure: settings.secure,
-    sameSite: 'lax',
+    ...cookieOptions(settings),
     signed: true,
     maxAge: Math.floor(SSO_PENDING_MS / 1000),
   });
@@ -50,7 +54,8 @@ function setPendingSso(reply: FastifyReply, settings: CookieSettings, value: str
 function takePendingSso(request: FastifyRequest, reply: FastifyReply, settings: CookieSettings) {
   const raw = request.cookies[cookieName(settings)];
   if (!raw) return undefined;
-  reply.clearCookie(cookieName(settings), { path: '/' });
+  // With the same attributes: a browser ignores a __Host- cookie set without Secure.
+  reply.clearCookie(cookieName(settings), cookieOptions(settings));
   const unsigned = request.unsignCookie(raw);
   return unsigned.valid ? (unsigned.value ?? undefined) : undefined;
 }
