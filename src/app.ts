@@ -12,6 +12,8 @@ import { appointmentRoutes } from './appointments/routes.tsx';
 import { createAuthorityResolver } from './authorities/service.ts';
 import { outboxRoutes } from './dev/routes.tsx';
 import { resolvePrincipal, staffRoutes } from './staff/routes.tsx';
+import { staffAdminRoutes } from './staff/admin-routes.tsx';
+import { auditTrailRoutes } from './audit-trail/routes.tsx';
 import { passkeyRoutes } from './staff/passkey-routes.tsx';
 import { createSingleSignOn, SSO_PATH } from './staff/oidc.ts';
 import { oidcRoutes } from './staff/oidc-routes.tsx';
@@ -215,6 +217,8 @@ export async function buildApp({ config, db, clock = systemClock }: AppDeps) {
     }),
   });
   await app.register(passkeyRoutes, { ...staffDeps, baseUrl: config.baseUrl });
+  await app.register(staffAdminRoutes, staffDeps);
+  await app.register(auditTrailRoutes, { db });
   if (config.env !== 'production' && !config.smtp.host) await app.register(outboxRoutes, deps);
   return app;
 }

@@ -1,0 +1,149 @@
+import { Readable } from 'node:stream';
+import { stringify } from 'csv-stringify';
+import { recordAudit } from '../platform/audit/audit.ts';
+import { verifyAuditChain, type ChainReport } from '../platform/audit/verify.ts';
+import type { Db } from '../platform/db/database.ts';
+import {
+  countTrail,
+  selectLastSeq,
+  selectTrailBatch,
+  selectTrailPage,
+  type TrailEntry,
+} from './repository.ts';
+import { filterParams, type TrailFilter } from './schema.ts';
+
+// The data-protection officer's view of the audit trail (issue 7): search by subject, staff
+// member, action and period; export as CSV; check the hash chain. Looking at the trail is
+// itself recorded (it names staff and the records they opened), and so is every export, with
+// its filter and the number of entries it holds.
+
+export const PAGE_SIZE = 50;
+const EXPORT_BATCH = 1000;
+
+/** Who looks, for which purpose, in which request; the authority's time zone for days. */
+export type TrailViewer = {
+  authorityId: string;
+  timeZone: string;
+  actor: { id: string; name: string };
+  purpose: string;
+  requestId: string;
+};
+
+export type { TrailEntry };
+
+const scopeOf = (viewer: TrailViewer, filter: TrailFilter) => ({
+  authorityId: viewer.authorityId,
+  timeZone: viewer.timeZone,
+  filter,
+});
+
+/** One page of entries, newest first, with the positions of the newer and older pages. */
+export async function searchAuditTrail(
+  db: Db,
+  viewer: TrailViewer,
+  filter: TrailFilter,
+  page: { before?: string | undefined; after?: string | undefined },
+) {
+  const { entries, more } = await selectTrailPage(db, scopeOf(viewer, filter), {
+    ...page,
+    limit: PAGE_SIZE,
+  });
+  await recordAudit(db, {
+    authorityId: viewer.authorityId,
+    actor: viewer.actor,
+    action: 'read',
+    subject: { type: 'audit-trail', id: viewer.authorityId },
+    fields: ['audit-trail'],
+    purpose: viewer.purpose,
+    requestId: viewer.requestId,
+    details: { filter: filterParams(filter), entries: entries.length },
+  });
+  const first = entries[0]?.seq;
+  const last = entries.at(-1)?.seq;
+  // Reading newer pages, "more" means still newer ones; reading older pages, older ones.
+  const paging = page.after !== undefined;
+  return {
+    entries,
+    newer: first !== undefined && (paging ? more : page.before !== undefined) ? first : undefined,
+    older: last !== undefined && (paging || more) ? last : undefined,
+  };
+}
+
+export const CSV_COLUMNS = [
+  'seq',
+  'at',
+  'actor_id',
+  'actor_name',
+  'action',
+  'subject_type',
+  'subject_id',
+  'fields',
+  'purpose',
+  'request_id',
+  'details',
+] as const;
+
+/**
+ * A cell a spreadsheet would run as a formula (=, +, -, @, tab, carriage return first) is
+ * prefixed with an apostrophe: failed sign-ins record whatever name a stranger typed.
+ */
+export function csvCell(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+const csvRow = (e: TrailEntry): string[] =>
+  [
+    e.seq,
+    e.at.toISOString(),
+    e.actorId ?? '',
+    e.actorName,
+    e.action,
+    e.subjectType ?? '',
+    e.subjectId ?? '',
+    e.fields.join(' '),
+    e.purpose ?? '',
+    e.requestId ?? '',
+    JSON.stringify(e.details),
+  ].map(csvCell);
+
+/**
+ * The filtered entries as CSV, streamed in batches. The export is recorded before the first
+ * byte leaves, with its filter and row count: the entries up to the trail's newest seq at
+ * this moment, which the stream then reads (entries are never changed, so the count holds).
+ */
+export async function exportAuditTrail(db: Db, viewer: TrailViewer, filter: TrailFilter) {
+  const scope = scopeOf(viewer, filter);
+  const uptoSeq = await selectLastSeq(db);
+  const rows = await countTrail(db, scope, uptoSeq);
+  await recordAudit(db, {
+    authorityId: viewer.authorityId,
+    actor: viewer.actor,
+    action: 'export',
+    subject: { type: 'audit-trail', id: viewer.authorityId },
+    fields: [...CSV_COLUMNS],
+    purpose: viewer.purpose,
+    requestId: viewer.requestId,
+    details: { filter: filterParams(filter), rows, uptoSeq },
+  });
+  async function* batches() {
+    let afterSeq = '0';
+    for (;;) {
+      const batch = await selectTrailBatch(db, scope, { afterSeq, uptoSeq, limit: EXPORT_BATCH });
+      for (const entry of batch) yield csvRow(entry);
+      const last = batch.at(-1);
+      if (!last || batch.length < EXPORT_BATCH) return;
+      afterSeq = last.seq;
+    }
+  }
+  // A byte-order mark, so that spreadsheet programs read the file as UTF-8.
+  const csv = stringify({ header: true, columns: [...CSV_COLUMNS], bom: true });
+  const source = Readable.from(batches());
+  source.on('error', (error) => csv.destroy(error));
+  source.pipe(csv);
+  return { rows, stream: csv, filename: `audit-${viewer.authorityId}-${uptoSeq}.csv` };
+}
+
+/** The hash chain of the whole trail, checked link by link (entries of every authority). */
+export function verifyAuditTrail(db: Db): Promise<ChainReport> {
+  return verifyAuditChain(db);
+}
