@@ -15,8 +15,8 @@ CREATE TABLE organisation (
 );
 
 CREATE TABLE staff_member (
-  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
   authority_id text NOT NULL REFERENCES authority (id) ON DELETE CASCADE,
+  id uuid NOT NULL DEFAULT gen_random_uuid(),
   username text NOT NULL CHECK (username ~ '^[a-z0-9._-]{2,40}$'),
   display_name text NOT NULL CHECK (length(display_name) BETWEEN 1 AND 120),
   email text CHECK (email IS NULL OR length(email) <= 254),
@@ -35,10 +35,25 @@ CREATE TABLE staff_member (
   -- Seeded by the demo data; production refuses to start while one exists.
   demo boolean NOT NULL DEFAULT false,
   created_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (authority_id, id),
   UNIQUE (authority_id, username),
   UNIQUE (authority_id, oidc_issuer, oidc_subject),
-  UNIQUE (authority_id, id)
+  -- Child rows name their member by id alone; their authority_id is filled in from here.
+  UNIQUE (id)
 );
+
+-- The tables below belong to a member and so to the member's authority: like every
+-- authority-owned table they key on authority_id first (sharding by authority), which this
+-- trigger copies from the member so that callers name the member only.
+CREATE FUNCTION staff_child_authority() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.authority_id IS NULL THEN
+    SELECT m.authority_id INTO NEW.authority_id FROM staff_member m WHERE m.id = NEW.staff_id;
+  END IF;
+  RETURN NEW;
+END
+$$;
 
 CREATE TABLE staff_role (
   authority_id text NOT NULL,
@@ -59,34 +74,48 @@ CREATE TABLE staff_role (
 
 -- The languages a member of staff speaks: reception and the case inbox route by them.
 CREATE TABLE staff_language (
-  staff_id uuid NOT NULL REFERENCES staff_member (id) ON DELETE CASCADE,
+  authority_id text NOT NULL,
+  staff_id uuid NOT NULL,
   lang text NOT NULL CHECK (lang ~ '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$'),
   level text NOT NULL CHECK (level IN ('A1', 'A2', 'B1', 'B2', 'C1', 'C2', 'native')),
-  PRIMARY KEY (staff_id, lang)
+  PRIMARY KEY (authority_id, staff_id, lang),
+  FOREIGN KEY (authority_id, staff_id) REFERENCES staff_member (authority_id, id) ON DELETE CASCADE
 );
+CREATE TRIGGER staff_language_authority BEFORE INSERT ON staff_language
+  FOR EACH ROW EXECUTE FUNCTION staff_child_authority();
 
 CREATE TABLE staff_recovery_code (
-  staff_id uuid NOT NULL REFERENCES staff_member (id) ON DELETE CASCADE,
+  authority_id text NOT NULL,
+  staff_id uuid NOT NULL,
   code_hash text NOT NULL,
   used_at timestamptz,
-  PRIMARY KEY (staff_id, code_hash)
+  PRIMARY KEY (authority_id, staff_id, code_hash),
+  FOREIGN KEY (authority_id, staff_id) REFERENCES staff_member (authority_id, id) ON DELETE CASCADE
 );
+CREATE TRIGGER staff_recovery_code_authority BEFORE INSERT ON staff_recovery_code
+  FOR EACH ROW EXECUTE FUNCTION staff_child_authority();
 
 CREATE TABLE staff_passkey (
-  credential_id text PRIMARY KEY,
-  staff_id uuid NOT NULL REFERENCES staff_member (id) ON DELETE CASCADE,
+  authority_id text NOT NULL,
+  credential_id text NOT NULL,
+  staff_id uuid NOT NULL,
   public_key bytea NOT NULL,
   counter bigint NOT NULL DEFAULT 0,
   transports text[] NOT NULL DEFAULT '{}',
   name text NOT NULL DEFAULT '',
   created_at timestamptz NOT NULL DEFAULT now(),
-  last_used_at timestamptz
+  last_used_at timestamptz,
+  PRIMARY KEY (authority_id, credential_id),
+  FOREIGN KEY (authority_id, staff_id) REFERENCES staff_member (authority_id, id) ON DELETE CASCADE
 );
+CREATE INDEX staff_passkey_staff_idx ON staff_passkey (staff_id);
+CREATE TRIGGER staff_passkey_authority BEFORE INSERT ON staff_passkey
+  FOR EACH ROW EXECUTE FUNCTION staff_child_authority();
 
 -- The browser holds a random token; the database keeps its SHA-256.
 CREATE TABLE staff_session (
-  token_hash text PRIMARY KEY,
   authority_id text NOT NULL,
+  token_hash text NOT NULL,
   staff_id uuid NOT NULL,
   -- second_factor: password accepted, TOTP (or recovery code) pending; enrol: password
   -- accepted, TOTP to be set up (or a temporary password to be replaced); active: signed in.
@@ -96,8 +125,11 @@ CREATE TABLE staff_session (
   last_seen_at timestamptz NOT NULL,
   expires_at timestamptz NOT NULL,
   user_agent text NOT NULL DEFAULT '',
+  PRIMARY KEY (authority_id, token_hash),
   FOREIGN KEY (authority_id, staff_id) REFERENCES staff_member (authority_id, id) ON DELETE CASCADE
 );
+-- Sign-in steps and sign-out find a session by its token alone.
+CREATE INDEX staff_session_token_idx ON staff_session (token_hash);
 CREATE INDEX staff_session_staff_idx ON staff_session (staff_id);
 CREATE INDEX staff_session_expires_idx ON staff_session (expires_at);
 

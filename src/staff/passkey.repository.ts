@@ -105,7 +105,7 @@ export async function insertPasskey(db: Db, p: NewPasskey): Promise<boolean> {
       transports: p.transports,
       name: p.name,
     })
-    .onConflict((oc) => oc.column('credential_id').doNothing())
+    .onConflict((oc) => oc.columns(['authority_id', 'credential_id']).doNothing())
     .returning('credential_id')
     .executeTakeFirst();
   return row !== undefined;

@@ -29,7 +29,8 @@ export const pendingToken = (request: FastifyRequest, settings: CookieSettings) 
 /** The session cookie; the pending (half signed-in) cookie ends with it. */
 export function setSessionCookie(reply: FastifyReply, settings: CookieSettings, token: string) {
   const { session, pending } = names(settings.secure);
-  reply.clearCookie(pending, { path: '/' });
+  const { maxAge: _maxAge, ...attributes } = options(settings.secure, 0);
+  reply.clearCookie(pending, attributes);
   reply.setCookie(session, token, options(settings.secure, SESSION_ABSOLUTE_MS));
 }
 
@@ -37,8 +38,10 @@ export function setPendingCookie(reply: FastifyReply, settings: CookieSettings, 
   reply.setCookie(names(settings.secure).pending, token, options(settings.secure, 10 * 60 * 1000));
 }
 
+/** Cleared with the attributes they were set with: browsers ignore a __Host- clear without Secure. */
 export function clearSessionCookies(reply: FastifyReply, settings: CookieSettings) {
   const { session, pending } = names(settings.secure);
-  reply.clearCookie(session, { path: '/' });
-  reply.clearCookie(pending, { path: '/' });
+  const { maxAge: _maxAge, ...attributes } = options(settings.secure, 0);
+  reply.clearCookie(session, attributes);
+  reply.clearCookie(pending, attributes);
 }

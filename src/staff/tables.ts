@@ -34,15 +34,25 @@ export type StaffRoleTable = {
 export type LanguageLevel = 'A1' | 'A2' | 'B1' | 'B2' | 'C1' | 'C2' | 'native';
 export const LANGUAGE_LEVELS: LanguageLevel[] = ['A1', 'A2', 'B1', 'B2', 'C1', 'C2', 'native'];
 
-export type StaffLanguageTable = { staff_id: string; lang: string; level: LanguageLevel };
+/** Filled in from the member by a trigger (the table keys on authority_id first). */
+type MemberAuthority = ColumnType<string, string | undefined, never>;
+
+export type StaffLanguageTable = {
+  authority_id: MemberAuthority;
+  staff_id: string;
+  lang: string;
+  level: LanguageLevel;
+};
 
 export type StaffRecoveryCodeTable = {
+  authority_id: MemberAuthority;
   staff_id: string;
   code_hash: string;
   used_at: Date | null;
 };
 
 export type StaffPasskeyTable = {
+  authority_id: MemberAuthority;
   credential_id: string;
   staff_id: string;
   public_key: Buffer;
