@@ -128,7 +128,7 @@ export function ConcernContent({
       <h2>{t('concern.legalBasis')}</h2>
       <Text ctx={ctx} value={texts.legal_basis_note} as="p" />
       <p>
-        <span lang="de">{concern.legalBasis}</span>
+        <bdi lang="de">{concern.legalBasis}</bdi>
       </p>
       {concern.leikaKey && <p class="meta">{t('concern.leikaKey', { key: concern.leikaKey })}</p>}
     </>

@@ -119,9 +119,11 @@ export function LanguageLabel({
   code: string;
 }) {
   const language = getLanguage(code);
+  const name = ctx.t(`translation.language.${code}`);
+  if (name === language.endonym) return <>{name}</>;
   return (
     <>
-      {ctx.t(`translation.language.${code}`)} (
+      {name} (
       <bdi lang={language.tag} dir={language.rtl ? 'rtl' : 'ltr'}>
         {language.endonym}
       </bdi>
