@@ -9,6 +9,7 @@ import Fastify from 'fastify';
 import { appointmentApi } from './appointments/api.ts';
 import { manageRoutes } from './appointments/manage-routes.tsx';
 import { appointmentRoutes } from './appointments/routes.tsx';
+import { staffAppointmentRoutes } from './appointments/staff-routes.tsx';
 import { createAuthorityResolver } from './authorities/service.ts';
 import { outboxRoutes } from './dev/routes.tsx';
 import { resolvePrincipal, staffRoutes } from './staff/routes.tsx';
@@ -201,6 +202,7 @@ export async function buildApp({ config, db, clock = systemClock }: AppDeps) {
   await app.register(appointmentApi, deps);
   await app.register(officeAdminRoutes, { db, clock });
   await app.register(concernAdminRoutes, { db });
+  await app.register(staffAppointmentRoutes, { db, clock });
   // Single sign-on: the client secret is read from the variable each authority's row names.
   const sso = createSingleSignOn({
     ...staffDeps,

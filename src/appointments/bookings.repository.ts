@@ -4,6 +4,7 @@ import { queueMailIntents } from '../platform/mail/outbox.ts';
 import type { TextRow } from '../platform/i18n/content.ts';
 import { SOURCE_LANGUAGE } from '../platform/i18n/languages.ts';
 import { bookable, slotColumns, type Slot } from './slots.repository.ts';
+import type { OfficeAccess } from '../platform/policy/policy.ts';
 import type { BookingStatus } from './tables.ts';
 
 // The bookings. Each change is one guarded statement: taking a place and writing the
@@ -152,6 +153,17 @@ export async function bookFreePlace(
   };
 }
 
+/**
+ * A slot's capacity once one of its places is freed: unchanged, unless the slot holds more
+ * places than its rules give (a reduced or removed rule kept the booked ones); then the
+ * freed place goes with the booking instead of being offered again.
+ */
+const freedCapacity = (alias: 's' | 'f') => {
+  const s = (column: string) => sql.ref(`${alias}.${column}`);
+  return sql`least(${s('capacity')},
+    greatest(${s('booked')} - 1, coalesce(${s('rule_capacity')}, ${s('capacity')})))`;
+};
+
 export type MoveOutcome = { moved: Booking } | { moved: undefined; reason: 'taken' | 'not-active' };
 
 /**
@@ -185,7 +197,7 @@ export async function moveBookingToFreePlace(
       WHERE b.authority_id = ${authorityId} AND b.id = cur.id
       RETURNING b.*
     ), freed AS (
-      UPDATE slot f SET booked = f.booked - 1
+      UPDATE slot f SET booked = f.booked - 1, capacity = ${freedCapacity('f')}
       FROM cur, b
       WHERE f.authority_id = ${authorityId} AND f.id = cur.slot_id AND f.booked > 0
     )
@@ -217,7 +229,7 @@ export async function cancelBookingAndFreePlace(
         AND s.authority_id = b.authority_id AND s.id = b.slot_id AND s.starts_at > ${now}
       RETURNING b.slot_id
     )
-    UPDATE slot s SET booked = s.booked - 1
+    UPDATE slot s SET booked = s.booked - 1, capacity = ${freedCapacity('s')}
     FROM c
     WHERE s.authority_id = ${authorityId} AND s.id = c.slot_id AND s.booked > 0
     RETURNING s.id`.execute(db);
@@ -267,21 +279,84 @@ export async function findBookingByCode(
   return result.rows[0];
 }
 
-export async function listDayBookings(
+/** An appointment as the day list shows it: never the whole booking code. */
+export type DayAppointment = {
+  id: string;
+  concernId: string;
+  startsAt: Date;
+  endsAt: Date;
+  familyName: string;
+  givenNames: string;
+  language: string;
+  interpreterLanguage: string | null;
+  /** The code's last three characters, enough to tell two people of one name apart. */
+  codeEnd: string;
+  arrivedAt: Date | null;
+  noShowAt: Date | null;
+};
+
+/** The policy's office access as part of a WHERE clause: the record scope is in the SQL. */
+const reaches = (reach: OfficeAccess, column: string) =>
+  sql<boolean>`(${reach.all} OR ${sql.ref(column)} = ANY(${reach.all ? [] : reach.officeIds}::text[]))`;
+
+/**
+ * The appointments (not cancelled) of one office on one local day, optionally of one
+ * concern; none when the office is outside `reach`. Only the end of each booking code leaves
+ * the database: printed lists must not carry codes that open a booking.
+ */
+export async function listDayAppointments(
   db: Db,
   authority: { id: string; timeZone: string },
-  officeId: string,
-  day: string,
-): Promise<Booking[]> {
+  where: { officeId: string; day: string; concernId: string | null },
+  reach: OfficeAccess,
+): Promise<DayAppointment[]> {
   const zone = authority.timeZone;
-  const result = await sql<Booking>`
-    SELECT ${bookingColumns} FROM booking b
-    JOIN slot s ON s.authority_id = b.authority_id AND s.id = b.slot_id
-    WHERE b.authority_id = ${authority.id} AND s.office_id = ${officeId} AND b.status = 'active'
-      AND s.starts_at >= ${day}::date::timestamp AT TIME ZONE ${zone}
-      AND s.starts_at < (${day}::date + 1)::timestamp AT TIME ZONE ${zone}
-    ORDER BY s.starts_at, b.family_name`.execute(db);
+  const result = await sql<DayAppointment>`
+    SELECT b.id, b.concern_id AS "concernId", s.starts_at AS "startsAt", s.ends_at AS "endsAt",
+           b.family_name AS "familyName", b.given_names AS "givenNames", b.language,
+           b.interpreter_language AS "interpreterLanguage", right(b.code, 3) AS "codeEnd",
+           b.arrived_at AS "arrivedAt", b.no_show_at AS "noShowAt"
+    FROM slot s
+    JOIN booking b ON b.authority_id = s.authority_id AND b.slot_id = s.id
+    WHERE s.authority_id = ${authority.id} AND s.office_id = ${where.officeId}
+      AND ${reaches(reach, 's.office_id')}
+      AND (${where.concernId}::text IS NULL OR s.concern_id = ${where.concernId})
+      AND s.starts_at >= ${where.day}::date::timestamp AT TIME ZONE ${zone}
+      AND s.starts_at < (${where.day}::date + 1)::timestamp AT TIME ZONE ${zone}
+      AND b.status <> 'cancelled'
+    ORDER BY s.starts_at, b.family_name, b.given_names, b.id`.execute(db);
   return result.rows;
+}
+
+export type AttendanceMark = 'arrived' | 'no_show' | 'expected';
+
+/**
+ * Marks a booking as arrived or not come, or takes a mark back, in one guarded statement:
+ * only a booking that is not cancelled, of an office within `reach`, on its own local day
+ * (and a no-show only once its time has begun). A repeated mark keeps its first time.
+ * Undefined when nothing qualified.
+ */
+export async function markBookingAttendance(
+  db: Db,
+  authority: { id: string; timeZone: string },
+  bookingId: string,
+  mark: AttendanceMark,
+  reach: OfficeAccess,
+  now: Date,
+): Promise<{ id: string; officeId: string; concernId: string } | undefined> {
+  const zone = authority.timeZone;
+  const result = await sql<{ id: string; officeId: string; concernId: string }>`
+    UPDATE booking b
+    SET arrived_at = CASE WHEN ${mark} = 'arrived' THEN coalesce(b.arrived_at, ${now}) END,
+        no_show_at = CASE WHEN ${mark} = 'no_show' THEN coalesce(b.no_show_at, ${now}) END
+    FROM slot s
+    WHERE b.authority_id = ${authority.id} AND b.id = ${bookingId} AND b.status <> 'cancelled'
+      AND s.authority_id = b.authority_id AND s.id = b.slot_id
+      AND ${reaches(reach, 's.office_id')}
+      AND (s.starts_at AT TIME ZONE ${zone})::date = (${now}::timestamptz AT TIME ZONE ${zone})::date
+      AND (${mark} <> 'no_show' OR s.starts_at <= ${now})
+    RETURNING b.id, s.office_id AS "officeId", b.concern_id AS "concernId"`.execute(db);
+  return result.rows[0];
 }
 
 /** The facts of a slot that a confirmation shows: its time, office address and texts. */

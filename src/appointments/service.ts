@@ -32,9 +32,11 @@ import {
   listAlternatives,
   listFreeDays,
   listFreeSlots,
+  lockSlotPlanning,
   materializeSlots,
   type Slot,
 } from './slots.repository.ts';
+import { SLOT_WINDOW_DAYS, slotWindow } from './slot-window.ts';
 
 // The booking's domain: every function does the whole job for the HTML journey and the
 // JSON API alike. Correctness lives in the guarded statements of the repositories.
@@ -42,7 +44,7 @@ import {
 export type { Booking, PersonDetails } from './bookings.repository.ts';
 export type { Slot } from './slots.repository.ts';
 export type { Policy, CapacityRule } from './rules.repository.ts';
-export { findBookingById, listDayBookings } from './bookings.repository.ts';
+export { findBookingById } from './bookings.repository.ts';
 export { replaceCapacityRules, upsertPolicy } from './rules.repository.ts';
 export { findSlot, listFreeSlots } from './slots.repository.ts';
 export { purgeExpiredBookings } from './retention.repository.ts';
@@ -247,20 +249,23 @@ export async function describeBooking(
   return facts && appointmentFacts(facts, booking, authority.timeZone, lang);
 }
 
-const isoDate = (date: Date) => date.toISOString().slice(0, 10);
-
 /** Keeps the slot window filled: holidays of this and next year, slots for the next days. */
 export async function extendSlotWindow(
   db: Db,
   authority: { id: string; land: string; timeZone: string },
   now: Date,
-  days = 63,
+  days = SLOT_WINDOW_DAYS,
 ) {
   const year = now.getUTCFullYear();
   for (const y of [year, year + 1])
     await upsertHolidays(db, authority.land, publicHolidays(authority.land, y));
-  const until = new Date(now.getTime() + days * 86_400_000);
-  return materializeSlots(db, authority, isoDate(now), isoDate(until));
+  const { from, to } = slotWindow(now, days);
+  // Under the planning lock: a capacity change being saved finishes first, so the window is
+  // planned from the rules as they are after it, never from the rules before it.
+  return db.transaction().execute(async (tx) => {
+    await lockSlotPlanning(tx, authority.id);
+    return materializeSlots(tx, authority, from, to);
+  });
 }
 
 /** The next days with free places, and how next week's are released (weekly rush). */

@@ -36,6 +36,8 @@ export type SlotTable = {
   released_at: Date;
   capacity: number;
   booked: Generated<number>;
+  /** The places the rules give (migration 0011); capacity exceeds it only while booked. */
+  rule_capacity: number | null;
 };
 
 export type BookingStatus = 'active' | 'cancelled' | 'completed';
@@ -57,6 +59,9 @@ export type BookingTable = {
   interpreter_language: string | null;
   created_at: Generated<Date>;
   cancelled_at: Date | null;
+  /** Attendance, marked by reception on the day (migration 0011); one of the two at most. */
+  arrived_at: Date | null;
+  no_show_at: Date | null;
 };
 
 declare module '../platform/db/tables.ts' {

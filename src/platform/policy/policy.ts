@@ -44,6 +44,8 @@ export const POLICY = {
   'appointments.attendance.mark': { reception: 'office', team_lead: 'office' },
   /** Capacity rules, closures and release policies of offices × concerns. */
   'capacity.manage': { team_lead: 'office', administrator: 'authority' },
+  /** Release policies: one per concern, holding at every office (hence the whole authority). */
+  'capacity.policy.manage': { administrator: 'authority' },
   /** Office addresses, hours, accessibility, languages. */
   'offices.manage': { administrator: 'authority' },
   /** Concern texts, translations, fees, documents; publishing. */
