@@ -140,15 +140,17 @@ export async function lockFutureSlots(
   now: Date,
 ): Promise<PlanBefore> {
   const zone = authority.timeZone;
-  const locked = await sql<{ last: string | null }>`
-    SELECT to_char(max(x.starts_at AT TIME ZONE ${zone})::date, 'YYYY-MM-DD') AS last
-    FROM (SELECT s.starts_at FROM slot s
-          WHERE s.authority_id = ${authority.id} AND ${inScope('s', scope)} AND s.starts_at > ${now}
-          ORDER BY s.id FOR UPDATE) AS x`.execute(tx);
-  // Slots created further ahead than today's window (a job run with a later clock) are
-  // planned too, so that they are not taken for slots without a rule.
-  const last = locked.rows[0]?.last;
-  const to = last && last > window.to ? last : window.to;
+  await sql`
+    SELECT count(*) FROM (SELECT 1 FROM slot s
+      WHERE s.authority_id = ${authority.id} AND ${inScope('s', scope)} AND s.starts_at > ${now}
+      ORDER BY s.id FOR UPDATE) AS x`.execute(tx);
+  // The change plans as far as slots exist (the window the hourly job has filled, whatever
+  // the scope): extending the window is the job's work, and a preview that counted it would
+  // credit the change with places it does not make. Without any slot yet: today's window.
+  const horizon = await sql<{ last: string | null }>`
+    SELECT to_char(max(s.starts_at AT TIME ZONE ${zone})::date, 'YYYY-MM-DD') AS last
+    FROM slot s WHERE s.authority_id = ${authority.id} AND s.starts_at > ${now}`.execute(tx);
+  const to = horizon.rows[0]?.last ?? window.to;
   const planned = await sql<{ planned: string }>`
     SELECT coalesce(json_agg(json_build_object('office_id', p.office_id,
              'concern_id', p.concern_id, 'starts_at', p.starts_at, 'capacity', p.capacity)),

@@ -4,6 +4,7 @@ import { MUSTERSTADT, person, slotAt } from '../../test/support/booking.ts';
 import { FormClient } from '../../test/support/form-client.ts';
 import { startTestServer, type TestServer } from '../../test/support/server.ts';
 import { signIn } from '../../test/support/staff.ts';
+import { changeCapacity } from './capacity.service.ts';
 import { bookAppointment, cancelAppointment, extendSlotWindow } from './service.ts';
 
 // Capacity administration through its forms, as a team lead and an administrator use it:
@@ -263,6 +264,31 @@ describe('capacity rules', () => {
     const stranger = await lead.post('/staff/capacity/rules', { office: '../x', rows: 'many' });
     expect(stranger.status).toBe(403); // no office of theirs
     expect(await rulesOf('central', 'work-permit')).toEqual(before);
+  });
+});
+
+describe('a change without effect', () => {
+  it('says so, and does not count the window the hourly job has yet to fill', async () => {
+    const current = await rulesOf('south', 'newcomer-advice');
+    const form = rulesForm(
+      'south',
+      'newcomer-advice',
+      current.map((r) => [r.weekday, r.starts.slice(0, 5), r.ends.slice(0, 5), r.desks]),
+    );
+    const preview = await admin.post('/staff/capacity/rules', { ...form, intent: 'preview' });
+    expect(text(preview.html)).toContain(
+      'This change does not change any future appointment time.',
+    );
+    // A week later, before the job has run: still nothing (the job adds the new days).
+    const later = await changeCapacity(
+      { db: db(), clock: () => new Date(NOW.getTime() + 7 * 86_400_000) },
+      MUSTERSTADT,
+      { offices: { all: true }, policies: true },
+      'en',
+      { name: 'rules', values: { ...form, intent: 'preview' } },
+      async () => undefined,
+    );
+    expect(later.saved === false && later.form.effect?.weeks).toEqual([]);
   });
 });
 
