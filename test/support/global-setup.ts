@@ -54,7 +54,10 @@ export async function setup(project: TestProject) {
   const db = createDb(databaseUrl(adminUrl, TEMPLATE_DATABASE));
   try {
     await migrateToLatest(db);
-    await seedDemo(db, { keys: deriveStaffKeys(TEST_SESSION_SECRET), staffPassword: TEST_STAFF_PASSWORD });
+    await seedDemo(db, {
+      keys: deriveStaffKeys(TEST_SESSION_SECRET),
+      staffPassword: TEST_STAFF_PASSWORD,
+    });
   } finally {
     await db.destroy();
   }

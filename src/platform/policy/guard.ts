@@ -184,6 +184,8 @@ export type StaffPageContext = {
   principal: Principal | null;
   csrf: string;
   path: string;
+  /** The same page in each staff language (other query parameters kept). */
+  languageHref: (lang: StaffLanguage) => string;
   navigation: { path: string; label: string }[];
 };
 
@@ -197,6 +199,12 @@ export function staffPageContext(request: FastifyRequest, reply: FastifyReply): 
     principal,
     csrf: principal ? staffCsrfToken(area.csrfKey, principal) : '',
     path: request.url.split('?')[0] ?? request.url,
+    languageHref: (target) => {
+      const [path = '', query = ''] = request.url.split('?');
+      const params = new URLSearchParams(query);
+      params.set('lang', target);
+      return `${path}?${params.toString()}`;
+    },
     navigation: principal ? area.navigation.filter((item) => can(principal, item.action)) : [],
   };
 }

@@ -36,7 +36,7 @@ export function StaffLayout({ ctx, title, children }: Props) {
                 {STAFF_LANGUAGES.map((lang) => (
                   <li key={lang}>
                     <a
-                      href={`${ctx.path}?lang=${lang}`}
+                      href={ctx.languageHref(lang)}
                       lang={lang}
                       hreflang={lang}
                       aria-current={lang === ctx.lang ? 'true' : undefined}
