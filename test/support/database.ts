@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { inject } from 'vitest';
 import { createDb, type Db } from '../../src/platform/db/database.ts';
+import { applyRuntimeGrants, kyselyRunner } from '../../src/platform/db/grants.ts';
 import { databaseUrl, TEMPLATE_DATABASE, withAdminClient } from './database-admin.ts';
 
 export type TestDatabase = {
@@ -31,6 +32,11 @@ export async function createTestDatabase(options: { empty?: boolean } = {}): Pro
   );
   const ownerUrl = databaseUrl(admin, name);
   const ownerDb = createDb(ownerUrl);
+  // As at every start of the app: a clone starts with PostgreSQL's default rights on the
+  // database itself (TEMPORARY for everyone), which the grants take away again.
+  if (!options.empty) {
+    await ownerDb.connection().execute((c) => applyRuntimeGrants(kyselyRunner(c)));
+  }
   const url = options.empty ? ownerUrl : databaseUrl(app, name);
   const db = options.empty ? ownerDb : createDb(url);
   return {

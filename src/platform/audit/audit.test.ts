@@ -198,6 +198,39 @@ describe('the hash chain', () => {
     }));
 });
 
+describe('temporary tables (review M4)', () => {
+  it('the runtime role may not create one, so none can shadow the trail', async () => {
+    await expect(
+      sql`CREATE TEMP TABLE audit_event (LIKE public.audit_event)`.execute(test.db),
+    ).rejects.toMatchObject({ code: '42501' });
+    const { rows } = await sql<{ temp: boolean }>`
+      SELECT has_database_privilege(current_database(), 'TEMPORARY') AS temp`.execute(test.db);
+    expect(rows[0]?.temp).toBe(false);
+  });
+
+  it('a temporary audit_event does not change how new entries are numbered and linked', () =>
+    withDatabase(async (shadowed) => {
+      await recordSome(shadowed.db, 3);
+      const before = await seqs(shadowed.db);
+      // The owner may still create temporary tables; one session puts a forged "last entry"
+      // in front of the real table and then appends to the real one.
+      await shadowed.ownerDb.connection().execute(async (session) => {
+        await sql`CREATE TEMP TABLE audit_event (LIKE public.audit_event INCLUDING DEFAULTS)`.execute(
+          session,
+        );
+        await sql`
+          INSERT INTO pg_temp.audit_event (seq, at, authority_id, actor_name, action, prev_hash, hash)
+          VALUES (1000000, now(), ${AUTHORITY}, 'forger', 'read', '', 'forged')`.execute(session);
+        await sql`
+          INSERT INTO public.audit_event (seq, at, authority_id, actor_name, action, prev_hash, hash)
+          VALUES (0, now(), ${AUTHORITY}, 'someone', 'read', '', '')`.execute(session);
+        await sql`DROP TABLE pg_temp.audit_event`.execute(session);
+      });
+      expect(await seqs(shadowed.db)).toEqual([...before, (before.at(-1) ?? 0) + 1]);
+      expect((await verifyAuditChain(shadowed.db)).broken).toBeUndefined();
+    }));
+});
+
 describe('retention', () => {
   it('refuses to purge entries younger than a year', async () => {
     const before = await seqs(test.db);

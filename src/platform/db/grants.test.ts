@@ -83,6 +83,18 @@ describe('the runtime role check at start', () => {
         await expect(refusal(db)).rejects.toThrow(/owns tables/);
       },
     ));
+
+  it('refuses a role that may create temporary tables, which could shadow the audit trail', () =>
+    withRole(
+      (role) =>
+        sql.raw(`DO $$ BEGIN
+          EXECUTE format('GRANT TEMPORARY ON DATABASE %I TO ${role}', current_database());
+        END $$`),
+      async (db) => {
+        await expect(refusal(db)).rejects.toThrow(/has TEMP on the database/);
+        await expect(refusal(db)).rejects.toThrow(/REVOKE TEMPORARY ON DATABASE/);
+      },
+    ));
 });
 
 describe('the configuration of the two connections', () => {

@@ -89,6 +89,22 @@ export async function ensureLoginRole(run: RunSql, name: string, password: strin
 }
 
 /**
+ * No temporary tables for the app (review M4): a temporary table named like one of ours comes
+ * first in a session's search path, ahead of the real table, and the app needs none. PostgreSQL
+ * gives TEMPORARY on every database to PUBLIC, and a database cloned from a template starts with
+ * that default again, so this runs every time. Only the database's owner may revoke it; where
+ * the owner of the tables is not, the start-up check in production names what is left to do.
+ */
+async function revokeTemporary(run: RunSql, role: string) {
+  const { rows } = await run(`
+    SELECT current_database() AS name, pg_has_role(current_user, d.datdba, 'USAGE') AS owner
+    FROM pg_database d WHERE d.datname = current_database()`);
+  const database = rows[0] as { name: string; owner: boolean } | undefined;
+  if (!database?.owner) return;
+  await run(`REVOKE TEMPORARY ON DATABASE ${ident(database.name)} FROM PUBLIC, ${role}`);
+}
+
+/**
  * Gives the runtime group its rights on everything in schema public. Idempotent; run by the
  * owner after every migration, in one transaction. Objects the connection does not own are
  * left as they are (PostgreSQL warns and grants nothing). Returns false, granting nothing,
@@ -113,6 +129,7 @@ export async function applyRuntimeGrants(run: RunSql): Promise<boolean> {
     await run(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${role}`);
     await run(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${role}`);
     await run(`GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO ${role}`);
+    await revokeTemporary(run, role);
     const { rows } = await run(
       `SELECT c.relname AS name FROM pg_class c
        JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'public'
@@ -141,6 +158,8 @@ export async function runtimeRoleProblems(run: RunSql): Promise<string[]> {
   const { rows } = await run(`
     SELECT current_user AS role, r.rolsuper AS superuser, r.rolcreaterole AS createrole,
       has_schema_privilege('public', 'CREATE') AS ddl,
+      has_database_privilege(current_database(), 'TEMPORARY') AS temp,
+      current_database() AS database,
       EXISTS (
         SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE n.nspname = 'public' AND pg_has_role(current_user, c.relowner, 'USAGE')
@@ -160,6 +179,8 @@ export async function runtimeRoleProblems(run: RunSql): Promise<string[]> {
     superuser: boolean;
     createrole: boolean;
     ddl: boolean;
+    temp: boolean;
+    database: string;
     owner: boolean;
     audited: boolean;
     audit_rights: string[] | null;
@@ -172,6 +193,12 @@ export async function runtimeRoleProblems(run: RunSql): Promise<string[]> {
   if (row.owner)
     problems.push(`${who} owns tables of the database (or is a member of their owner)`);
   if (row.ddl) problems.push(`${who} may create objects in schema public`);
+  if (row.temp) {
+    problems.push(
+      `${who} has TEMP on the database (a temporary table could shadow the audit trail): ` +
+        `REVOKE TEMPORARY ON DATABASE ${ident(row.database)} FROM PUBLIC, ${ident(RUNTIME_ROLE)}`,
+    );
+  }
   if (row.audit_rights && row.audit_rights.length > 0) {
     problems.push(`${who} may ${row.audit_rights.join(', ')} audit_event`);
   }
