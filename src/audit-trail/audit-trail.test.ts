@@ -165,6 +165,17 @@ describe('searching the audit trail', () => {
       .executeTakeFirstOrThrow();
     expect(after.n).toBe(before.n);
   });
+
+  it('answers a day before 2000 or after 2100 (year 0000 among them) beside its field', async () => {
+    for (const query of ['from=0000-01-01', 'to=0000-12-31', 'from=1999-12-31', 'to=2101-01-01']) {
+      const res = await dpo.get(`/staff/audit?${query}&lang=en`);
+      expect(res.status, query).toBe(400);
+      expect(res.html).toContain(`href="#${query.slice(0, query.indexOf('='))}"`);
+      expect(res.html).toContain('Enter a day between 2000 and 2100');
+    }
+    const edges = await dpo.get('/staff/audit?from=2000-01-01&to=2100-12-31&lang=en');
+    expect(edges.status).toBe(200);
+  });
 });
 
 describe('exporting the audit trail', () => {
@@ -236,6 +247,9 @@ describe('exporting the audit trail', () => {
     await dpo.get('/staff/audit');
     const { res } = await exportCsv(dpo, { from: 'yesterday' });
     expect(res.status).toBe(400);
+    const ancient = await exportCsv(dpo, { from: '0000-01-01', to: '0000-12-31' });
+    expect(ancient.res.status).toBe(400);
+    expect(ancient.body).toContain('2000');
     const exports = await db()
       .selectFrom('audit_event')
       .where('action', '=', 'export')

@@ -42,6 +42,13 @@ export type FieldProblems = Record<string, string>;
 
 const text = (max: number, message: string) => z.string().trim().max(max, message);
 
+/**
+ * The years a search may name. The trail starts with this software, and PostgreSQL refuses
+ * some dates JavaScript accepts (year 0000): a bound keeps every accepted day a valid query.
+ */
+export const FIRST_YEAR = 2000;
+export const LAST_YEAR = 2100;
+
 const day = z
   .string()
   .trim()
@@ -50,7 +57,11 @@ const day = z
     if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
     const date = new Date(`${value}T00:00:00Z`);
     return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
-  }, 'audit.error.date');
+  }, 'audit.error.date')
+  .refine((value) => {
+    const year = Number(value.slice(0, 4));
+    return value === '' || (year >= FIRST_YEAR && year <= LAST_YEAR);
+  }, 'audit.error.year');
 
 const filterSchemas = {
   subject: text(200, 'audit.error.subject'),
