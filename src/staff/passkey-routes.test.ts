@@ -350,7 +350,7 @@ describe('signing in with a passkey', () => {
     const after = await snapshot();
     expect(after.sessions).toBe(before.sessions);
     expect(after.passkeys).toEqual(before.passkeys);
-    expect(after.failures).toBe(before.failures + 2); // account key and address
+    expect(after.failures).toBe(before.failures + 3); // account, client and the pair
     const audit = await db()
       .selectFrom('audit_event')
       .where('action', '=', 'sign_in_failed')

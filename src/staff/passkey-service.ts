@@ -9,6 +9,7 @@ import {
   type RegistrationResponseJSON,
 } from '@simplewebauthn/server';
 import { pseudonymiseAddress, recordAudit, type AuditAction } from '../platform/audit/audit.ts';
+import { AppError } from '../platform/http/errors.ts';
 import type { Principal } from '../platform/policy/policy.ts';
 import {
   deletePasskeyOf,
@@ -18,13 +19,15 @@ import {
   listPasskeysOf,
   recordPasskeyUse,
   takeChallenge,
+  isSsoMember,
 } from './passkey.repository.ts';
 import type { PasskeyPurpose } from './passkey-tables.ts';
 import { randomToken, sha256 } from './secrets.ts';
 import {
-  fail,
   startVerifiedSession,
-  throttle,
+  beginAttempt,
+  failAttempt,
+  succeedAttempt,
   type RequestMeta,
   type SignInOutcome,
   type StaffDeps,
@@ -97,6 +100,8 @@ export async function startPasskeyRegistration(
   rp: RelyingParty,
   name: string,
 ): Promise<{ handle: string; options: PublicKeyCredentialCreationOptionsJSON }> {
+  // Single sign-on members sign in at the city's provider (see signInWithPasskey).
+  if (await isSsoMember(deps.db, principal.staffId)) throw new AppError('FORBIDDEN');
   const existing = await listPasskeysOf(deps.db, principal.staffId);
   const options = await generateRegistrationOptions({
     rpName: rp.name,
@@ -227,10 +232,11 @@ export async function signInWithPasskey(
   // An unknown passkey names no account: it counts against the address (its account key,
   // not a valid user name, belongs to no one).
   const username = passkey?.username ?? '(unknown passkey)';
-  const { keys, waitSeconds } = await throttle(deps, meta, username);
-  if (waitSeconds > 0) return { kind: 'throttled', retryAfterSeconds: waitSeconds };
+  // Only the client is limited: a stranger's password guesses must not block a passkey.
+  const { attempt, waitSeconds } = await beginAttempt(deps, meta, username, 'passkey');
+  if (!attempt) return { kind: 'throttled', retryAfterSeconds: waitSeconds };
   const refuse = async (reason: string) => {
-    await fail(deps, meta, keys, { id: passkey?.staffId ?? null, name: username }, reason);
+    await failAttempt(deps, meta, { id: passkey?.staffId ?? null, name: username }, reason);
     return { kind: 'failed' } as const;
   };
   if (!passkey) return refuse('unknown passkey');
@@ -257,6 +263,10 @@ export async function signInWithPasskey(
     return refuse('passkey');
   }
   if (!passkey.active) return refuse('deactivated');
+  // Members of the city's single sign-on sign in there, so that the provider's removal of
+  // an account or role takes effect; a passkey must not outlive it.
+  if (passkey.sso) return refuse('single sign-on member');
+  await succeedAttempt(deps, meta, attempt);
   // A synced passkey reports 0 every time; the library refuses only a counter that went back.
   await recordPasskeyUse(
     deps.db,

@@ -81,8 +81,19 @@ export const findPasskeyInAuthority = (db: Db, authorityId: string, credentialId
       'm.id as staffId',
       'm.username',
       'm.active',
+      (eb) => eb('m.oidc_issuer', 'is not', null).as('sso'),
     ])
     .executeTakeFirst();
+
+/** Whether the member signs in through the city's single sign-on. */
+export const isSsoMember = async (db: Db, staffId: string) =>
+  (
+    await db
+      .selectFrom('staff_member')
+      .where('id', '=', staffId)
+      .select((eb) => eb('oidc_issuer', 'is not', null).as('sso'))
+      .executeTakeFirst()
+  )?.sso === true;
 
 export type NewPasskey = {
   credentialId: string;

@@ -213,9 +213,10 @@ export async function insertSession(db: Executor, s: NewSession) {
 }
 
 /** A session that is part-way through signing in (second factor or enrolment pending). */
-export const findPendingSession = (db: Db, tokenHash: string, now: Date) =>
+export const findPendingSession = (db: Db, authorityId: string, tokenHash: string, now: Date) =>
   db
     .selectFrom('staff_session')
+    .where('authority_id', '=', authorityId)
     .where('token_hash', '=', tokenHash)
     .where('stage', '!=', 'active')
     .where('expires_at', '>', now)
@@ -299,55 +300,70 @@ export const listSessionsOf = (db: Db, staffId: string, now: Date) =>
     .orderBy('last_seen_at', 'desc')
     .execute();
 
-/** Failed sign-ins in the window, for the account and for the client address. */
-export async function countFailures(
+export type AttemptKeys = { account: string; address: string; pair: string };
+
+export type AttemptCounts = {
+  ids: string[];
+  account: number;
+  accountFirst: Date | null;
+  address: number;
+  addressFirst: Date | null;
+  pair: number;
+  pairLast: Date | null;
+};
+
+/**
+ * Reserves a sign-in attempt as a failure (of the account, the client and the pair) and
+ * returns the failures before it in the window — one step under locks (migration 0014), so
+ * that parallel attempts are counted one after the other.
+ */
+export async function reserveAttempt(
   db: Db,
   authorityId: string,
-  keys: { account: string; address: string },
+  keys: AttemptKeys,
+  now: Date,
   since: Date,
-) {
-  const rows = await db
-    .selectFrom('sign_in_failure')
-    .where('authority_id', '=', authorityId)
-    .where('at', '>', since)
-    .where((eb) =>
-      eb.or([
-        eb.and([eb('kind', '=', 'account'), eb('key', '=', keys.account)]),
-        eb.and([eb('kind', '=', 'address'), eb('key', '=', keys.address)]),
-      ]),
-    )
-    .groupBy('kind')
-    .select(['kind', (eb) => eb.fn.countAll<string>().as('n'), (eb) => eb.fn.max('at').as('last')])
-    .execute();
-  const of = (kind: string) => rows.find((r) => r.kind === kind);
+): Promise<AttemptCounts> {
+  const { rows } = await sql<{
+    ids: string[];
+    account_count: number;
+    account_first: Date | null;
+    address_count: number;
+    address_first: Date | null;
+    pair_count: number;
+    pair_last: Date | null;
+  }>`SELECT * FROM reserve_sign_in_attempt(${authorityId}, ${keys.account}, ${keys.address},
+       ${keys.pair}, ${now}, ${since})`.execute(db);
+  const row = rows[0];
+  if (!row) throw new Error('reserve_sign_in_attempt returned nothing');
   return {
-    account: Number(of('account')?.n ?? 0),
-    accountLast: of('account')?.last ?? null,
-    address: Number(of('address')?.n ?? 0),
+    ids: row.ids.map(String),
+    account: row.account_count,
+    accountFirst: row.account_first,
+    address: row.address_count,
+    addressFirst: row.address_first,
+    pair: row.pair_count,
+    pairLast: row.pair_last,
   };
 }
 
-export async function insertFailure(
-  db: Db,
-  authorityId: string,
-  keys: { account: string; address: string },
-  now: Date,
-) {
-  await db
-    .insertInto('sign_in_failure')
-    .values([
-      { authority_id: authorityId, kind: 'account', key: keys.account, at: now },
-      { authority_id: authorityId, kind: 'address', key: keys.address, at: now },
-    ])
-    .execute();
-}
-
-export async function clearAccountFailures(db: Db, authorityId: string, accountKey: string) {
+/** An attempt that succeeded (or was not made) is no failure. */
+export async function releaseAttempt(db: Db, authorityId: string, ids: string[]) {
+  if (ids.length === 0) return;
   await db
     .deleteFrom('sign_in_failure')
     .where('authority_id', '=', authorityId)
-    .where('kind', '=', 'account')
-    .where('key', '=', accountKey)
+    .where('id', 'in', ids)
+    .execute();
+}
+
+/** After a successful sign-in, the owner's own earlier slips from this client are forgiven. */
+export async function clearPairFailures(db: Db, authorityId: string, pairKey: string) {
+  await db
+    .deleteFrom('sign_in_failure')
+    .where('authority_id', '=', authorityId)
+    .where('kind', '=', 'pair')
+    .where('key', '=', pairKey)
     .execute();
 }
 

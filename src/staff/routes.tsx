@@ -125,7 +125,7 @@ export async function staffRoutes(app: FastifyInstance, deps: StaffRouteDeps) {
       case 'throttled':
         reply.header('retry-after', String(outcome.retryAfterSeconds));
         return passwordPage(request, reply, 429, (ctx) =>
-          ctx.t('signIn.throttled', { minutes: Math.ceil(outcome.retryAfterSeconds / 60) }),
+          ctx.t('signIn.throttled', { minutes: Math.round(outcome.retryAfterSeconds / 60) }),
         );
       case 'failed':
         return passwordPage(request, reply, 401, (ctx) => ctx.t('signIn.failed'));
@@ -207,7 +207,7 @@ export async function staffRoutes(app: FastifyInstance, deps: StaffRouteDeps) {
   ) => {
     const token = pendingToken(request, deps.cookies);
     const enrolment = token
-      ? await enrolmentFor(deps, token, requireAuthority(request).name)
+      ? await enrolmentFor(deps, requireAuthority(request), token)
       : undefined;
     if (!enrolment) return expired(request, reply);
     const ctx = staffPageContext(request, reply);

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import { generateSecret, generateURI, verify as verifyTotp } from 'otplib';
 import { pseudonymiseAddress, recordAudit, type AuditAction } from '../platform/audit/audit.ts';
@@ -6,23 +7,23 @@ import type { Db } from '../platform/db/database.ts';
 import type { Grant, Principal } from '../platform/policy/policy.ts';
 import {
   acceptTotpStep,
-  clearAccountFailures,
   countDemoMembers,
-  countFailures,
+  clearPairFailures,
   countUnusedRecoveryCodes,
   deleteSession,
   deleteSessionsOf,
   findMemberById,
   findMemberByUsername,
   findPendingSession,
-  insertFailure,
   insertMember,
   insertSession,
   listSessionsOf,
   purgeStaleSignInState,
   replaceGrants,
   replaceLanguages,
+  releaseAttempt,
   replaceRecoveryCodes,
+  reserveAttempt,
   setPassword,
   setTotpSecret,
   touchActiveSession,
@@ -37,6 +38,7 @@ import {
   sha256,
   type StaffKeys,
 } from './secrets.ts';
+import type { AttemptKeys } from './repository.ts';
 import type { LanguageLevel, SignInMethod } from './tables.ts';
 
 // Staff accounts and signing in (decision 11): argon2id passwords, TOTP as the mandatory
@@ -50,11 +52,20 @@ export const SESSION_ABSOLUTE_MS = 10 * 60 * 60 * 1000;
 const PENDING_MS = 10 * 60 * 1000;
 /** Failures are counted over this window. */
 const FAILURE_WINDOW_MS = 15 * 60 * 1000;
-/** Failures per account before each further attempt must wait (doubling, at most 15 min). */
-const ACCOUNT_FREE_FAILURES = 5;
-const ACCOUNT_MAX_DELAY_MS = 15 * 60 * 1000;
-/** Failures per client address in the window before that address (only) must wait. */
+/**
+ * Failures of one account from one client before each further attempt of that pair must
+ * wait (doubling, at most 15 min): guessing slows down, while the owner at another client
+ * is not affected.
+ */
+const PAIR_FREE_FAILURES = 5;
+const PAIR_MAX_DELAY_MS = 15 * 60 * 1000;
+/** Failures of one client (any account) in the window before that client must wait. */
 const ADDRESS_MAX_FAILURES = 30;
+/**
+ * Failures of one account from all clients together before its password sign-in pauses
+ * (guessing spread over many addresses); passkeys and single sign-on still work.
+ */
+const ACCOUNT_MAX_FAILURES = 100;
 const RECOVERY_CODES = 10;
 const MIN_PASSWORD_LENGTH = 12;
 
@@ -132,8 +143,16 @@ export type SignInOutcome =
 
 const accountKey = (username: string) => `user:${username.toLowerCase()}`;
 
-function addressKey(deps: StaffDeps, meta: RequestMeta) {
-  return pseudonymiseAddress(meta.address, deps.keys.pseudonym);
+/**
+ * The throttle's key for a client: a keyed hash of its own address (IPv4) or of its /64
+ * (IPv6, where one host may use any address of its prefix) — never of a wider network, so
+ * that failures from a shared network (a city office, public Wi-Fi) slow only their sender.
+ */
+function throttleKey(deps: StaffDeps, meta: RequestMeta) {
+  // An IPv4 client of a dual-stack listener arrives as ::ffff:a.b.c.d.
+  const address = meta.address.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
+  const host = address.includes(':') ? address.split(':').slice(0, 4).join(':') : address;
+  return crypto.createHmac('sha256', deps.keys.pseudonym).update(`client:${host}`).digest('hex');
 }
 
 async function audit(
@@ -150,45 +169,84 @@ async function audit(
     subject: actor.id ? { type: 'staff', id: actor.id } : undefined,
     purpose: 'sign-in',
     requestId: meta.requestId,
-    client: addressKey(deps, meta),
+    client: pseudonymiseAddress(meta.address, deps.keys.pseudonym),
     details,
   });
 }
 
-/** How long the caller must wait before the next attempt for this account or address. */
-export async function throttle(deps: StaffDeps, meta: RequestMeta, username: string) {
+/** A sign-in attempt in progress: reserved as a failure until it succeeds. */
+export type Attempt = { keys: AttemptKeys; ids: string[] };
+
+/**
+ * Reserves an attempt before anything is checked, or says how long the client must wait.
+ * `password` attempts (passwords and codes) are limited per account and client, per client
+ * and per account; `passkey` attempts only per client, since a stranger's guesses must not
+ * block an owner's passkey.
+ */
+export async function beginAttempt(
+  deps: StaffDeps,
+  meta: RequestMeta,
+  username: string,
+  scope: 'password' | 'passkey' = 'password',
+): Promise<{ attempt: Attempt; waitSeconds: 0 } | { attempt?: undefined; waitSeconds: number }> {
   const now = deps.clock();
-  const keys = { account: accountKey(username), address: addressKey(deps, meta) };
-  const counts = await countFailures(
+  const address = throttleKey(deps, meta);
+  const account = accountKey(username);
+  const keys = { account, address, pair: sha256(`${account}|${address}`) };
+  const counts = await reserveAttempt(
     deps.db,
     meta.authorityId,
     keys,
+    now,
     new Date(now.getTime() - FAILURE_WINDOW_MS),
   );
+  const until = (from: Date | null, ms: number) =>
+    from ? new Date(from).getTime() + ms - now.getTime() : 0;
   let waitMs = 0;
-  if (counts.address >= ADDRESS_MAX_FAILURES) waitMs = FAILURE_WINDOW_MS;
-  if (counts.account >= ACCOUNT_FREE_FAILURES && counts.accountLast) {
-    const delay = Math.min(
-      1000 * 2 ** (counts.account - ACCOUNT_FREE_FAILURES),
-      ACCOUNT_MAX_DELAY_MS,
-    );
-    waitMs = Math.max(waitMs, new Date(counts.accountLast).getTime() + delay - now.getTime());
+  // Until the oldest counted failure leaves the window.
+  if (counts.address >= ADDRESS_MAX_FAILURES)
+    waitMs = until(counts.addressFirst, FAILURE_WINDOW_MS);
+  if (scope === 'password') {
+    if (counts.account >= ACCOUNT_MAX_FAILURES) {
+      waitMs = Math.max(waitMs, until(counts.accountFirst, FAILURE_WINDOW_MS));
+    }
+    if (counts.pair >= PAIR_FREE_FAILURES) {
+      const delay = Math.min(1000 * 2 ** (counts.pair - PAIR_FREE_FAILURES), PAIR_MAX_DELAY_MS);
+      waitMs = Math.max(waitMs, until(counts.pairLast, delay));
+    }
   }
-  return { keys, waitSeconds: Math.ceil(Math.max(0, waitMs) / 1000) };
+  if (waitMs > 0) {
+    // A refused attempt checks nothing, so it is no failure (and does not prolong the wait).
+    await releaseAttempt(deps.db, meta.authorityId, counts.ids);
+    return { waitSeconds: Math.ceil(waitMs / 1000) };
+  }
+  return { attempt: { keys, ids: counts.ids }, waitSeconds: 0 };
 }
 
-/** Counts and audits a failed sign-in (any method: password, code, passkey). */
-export async function fail(
+/** A failed attempt stays counted; the trail records it (an unknown name only as a hash). */
+export async function failAttempt(
   deps: StaffDeps,
   meta: RequestMeta,
-  keys: { account: string; address: string },
   actor: { id: string | null; name: string },
   reason: string,
 ): Promise<SignInOutcome> {
-  await insertFailure(deps.db, meta.authorityId, keys, deps.clock());
-  await audit(deps, meta, 'sign_in_failed', actor, { reason });
+  const name = actor.id ? actor.name : unknownName(deps, actor.name);
+  await audit(deps, meta, 'sign_in_failed', { id: actor.id, name }, { reason });
   return { kind: 'failed' };
 }
+
+/** A successful attempt is no failure, nor are the owner's earlier slips from this client. */
+export async function succeedAttempt(deps: StaffDeps, meta: RequestMeta, attempt: Attempt) {
+  await releaseAttempt(deps.db, meta.authorityId, attempt.ids);
+  await clearPairFailures(deps.db, meta.authorityId, attempt.keys.pair);
+}
+
+/**
+ * What a stranger typed as a user name may be anything, even a password: the trail keeps
+ * only a keyed hash of it, enough to see repeated attempts on one name.
+ */
+const unknownName = (deps: StaffDeps, typed: string) =>
+  `unknown:${crypto.createHmac('sha256', deps.keys.pseudonym).update(typed).digest('hex').slice(0, 12)}`;
 
 // Verified against when the account does not exist, so that timing does not reveal names.
 const DUMMY_HASH = hash('not-a-password');
@@ -223,30 +281,24 @@ export async function signInWithPassword(
   credentials: { username: string; password: string },
 ): Promise<SignInOutcome> {
   const username = credentials.username.toLowerCase();
-  const { keys, waitSeconds } = await throttle(deps, meta, username);
-  if (waitSeconds > 0) {
-    await audit(
-      deps,
-      meta,
-      'sign_in_failed',
-      { id: null, name: username },
-      { reason: 'throttled' },
-    );
-    return { kind: 'throttled', retryAfterSeconds: waitSeconds };
-  }
+  const { attempt, waitSeconds } = await beginAttempt(deps, meta, username);
+  if (!attempt) return { kind: 'throttled', retryAfterSeconds: waitSeconds };
   const member = await findMemberByUsername(deps.db, meta.authorityId, username);
   const ok = await verify(member?.passwordHash ?? (await DUMMY_HASH), credentials.password);
   if (!member || !member.passwordHash || !ok || !member.active) {
     const reason = !member ? 'unknown user' : !member.active ? 'deactivated' : 'password';
-    return fail(deps, meta, keys, { id: member?.id ?? null, name: username }, reason);
+    return failAttempt(deps, meta, { id: member?.id ?? null, name: username }, reason);
   }
+  // The password was right; the attempt counts again only if the second factor fails.
+  await releaseAttempt(deps.db, meta.authorityId, attempt.ids);
   const enrol = member.passwordTemporary || !member.totpConfirmedAt;
   const stage = enrol ? 'enrol' : 'second_factor';
   return { kind: stage, token: await newSession(deps, meta, member.id, stage, 'password') };
 }
 
-async function pendingMember(deps: StaffDeps, token: string) {
-  const session = await findPendingSession(deps.db, sha256(token), deps.clock());
+/** The half-finished sign-in of a token, on the authority (host) where it began. */
+async function pendingMember(deps: StaffDeps, authorityId: string, token: string) {
+  const session = await findPendingSession(deps.db, authorityId, sha256(token), deps.clock());
   if (!session) return undefined;
   const member = await findMemberById(deps.db, session.authorityId, session.staffId);
   return member?.active ? { session, member } : undefined;
@@ -270,11 +322,12 @@ async function activate(
   token: string,
   member: { id: string; username: string },
   method: SignInMethod,
+  attempt: Attempt,
 ) {
   // A new session id at sign-in: the pending token ends, a fresh one carries the session.
   await deleteSession(deps.db, sha256(token));
   const active = await newSession(deps, meta, member.id, 'active', method);
-  await clearAccountFailures(deps.db, meta.authorityId, accountKey(member.username));
+  await succeedAttempt(deps, meta, attempt);
   await audit(deps, meta, 'sign_in', { id: member.id, name: member.username }, { method });
   return active;
 }
@@ -286,11 +339,11 @@ export async function completeSecondFactor(
   token: string,
   code: string,
 ): Promise<SignInOutcome | undefined> {
-  const pending = await pendingMember(deps, token);
+  const pending = await pendingMember(deps, meta.authorityId, token);
   if (!pending || pending.session.stage !== 'second_factor') return undefined;
   const { member } = pending;
-  const { keys, waitSeconds } = await throttle(deps, meta, member.username);
-  if (waitSeconds > 0) return { kind: 'throttled', retryAfterSeconds: waitSeconds };
+  const { attempt, waitSeconds } = await beginAttempt(deps, meta, member.username);
+  if (!attempt) return { kind: 'throttled', retryAfterSeconds: waitSeconds };
   const actor = { id: member.id, name: member.username };
   const compact = code.replace(/\s+/g, '').toLowerCase();
   if (/^\d{6}$/.test(compact)) {
@@ -299,15 +352,17 @@ export async function completeSecondFactor(
       : undefined;
     // A valid code whose step was already used is a replay: refused like a wrong one.
     if (step === undefined || !(await acceptTotpStep(deps.db, member.id, step))) {
-      return fail(deps, meta, keys, actor, step === undefined ? 'totp' : 'totp replay');
+      return failAttempt(deps, meta, actor, step === undefined ? 'totp' : 'totp replay');
     }
-    return { kind: 'signed_in', token: await activate(deps, meta, token, member, 'totp') };
+    const active = await activate(deps, meta, token, member, 'totp', attempt);
+    return { kind: 'signed_in', token: active };
   }
   const recovery = normaliseRecoveryCode(compact);
   if (!recovery || !(await useRecoveryCode(deps.db, member.id, sha256(recovery), deps.clock()))) {
-    return fail(deps, meta, keys, actor, 'recovery code');
+    return failAttempt(deps, meta, actor, 'recovery code');
   }
-  return { kind: 'signed_in', token: await activate(deps, meta, token, member, 'recovery_code') };
+  const active = await activate(deps, meta, token, member, 'recovery_code', attempt);
+  return { kind: 'signed_in', token: active };
 }
 
 const normaliseRecoveryCode = (code: string) => {
@@ -320,10 +375,11 @@ export type Enrolment = { username: string; secret: string; uri: string; needsPa
 /** What the enrolment page shows: the TOTP secret to scan and whether a new password is due. */
 export async function enrolmentFor(
   deps: StaffDeps,
+  authority: { id: string; name: string },
   token: string,
-  issuer: string,
 ): Promise<Enrolment | undefined> {
-  const pending = await pendingMember(deps, token);
+  const issuer = authority.name;
+  const pending = await pendingMember(deps, authority.id, token);
   if (!pending || pending.session.stage !== 'enrol') return undefined;
   const { member } = pending;
   let secret = member.totpSecret && decryptSecret(deps.keys.encryption, member.totpSecret);
@@ -350,27 +406,38 @@ export async function completeEnrolment(
 ): Promise<
   { problems: EnrolmentProblem[] } | { token: string; recoveryCodes: string[] } | undefined
 > {
-  const pending = await pendingMember(deps, token);
+  const pending = await pendingMember(deps, meta.authorityId, token);
   const secret = pending?.member.totpSecret;
   if (!pending || pending.session.stage !== 'enrol' || !secret) return undefined;
   const { member } = pending;
+  const { attempt } = await beginAttempt(deps, meta, member.username);
+  if (!attempt) return { problems: ['code'] };
   const problems: EnrolmentProblem[] = [];
   if (member.passwordTemporary) {
     if ((input.newPassword ?? '').length < MIN_PASSWORD_LENGTH) problems.push('passwordTooShort');
     else if (input.newPassword !== input.repeatPassword) problems.push('passwordMismatch');
   }
   const step = await matchingStep(deps, secret, input.code.replace(/\s+/g, ''));
-  if (step === undefined) problems.push('code');
+  if (step === undefined) {
+    problems.push('code');
+    // A wrong code counts like a wrong password (the temporary password may be stolen).
+    await failAttempt(deps, meta, { id: member.id, name: member.username }, 'enrolment code');
+  } else if (problems.length > 0) {
+    // Only the new password was wrong: no guess at a code, no failure.
+    await releaseAttempt(deps.db, meta.authorityId, attempt.ids);
+  }
   if (problems.length > 0 || step === undefined) return { problems };
-  if (!(await acceptTotpStep(deps.db, member.id, step, deps.clock())))
+  if (!(await acceptTotpStep(deps.db, member.id, step, deps.clock()))) {
+    await failAttempt(deps, meta, { id: member.id, name: member.username }, 'totp replay');
     return { problems: ['code'] };
+  }
   if (member.passwordTemporary && input.newPassword) {
     await setPassword(deps.db, member.id, await hash(input.newPassword), false);
     await audit(deps, meta, 'password_changed', { id: member.id, name: member.username });
   }
   const recoveryCodes = await issueRecoveryCodes(deps.db, member.id);
   await audit(deps, meta, 'second_factor_enrolled', { id: member.id, name: member.username });
-  return { token: await activate(deps, meta, token, member, 'totp'), recoveryCodes };
+  return { token: await activate(deps, meta, token, member, 'totp', attempt), recoveryCodes };
 }
 
 async function issueRecoveryCodes(db: Db, staffId: string) {
@@ -397,7 +464,6 @@ export async function startVerifiedSession(
   method: 'passkey' | 'oidc',
 ): Promise<string> {
   const token = await newSession(deps, meta, member.id, 'active', method);
-  await clearAccountFailures(deps.db, meta.authorityId, accountKey(member.username));
   await audit(deps, meta, 'sign_in', { id: member.id, name: member.username }, { method });
   return token;
 }

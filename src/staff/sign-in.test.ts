@@ -105,6 +105,44 @@ describe('staff sign-in with password and TOTP', () => {
     expect(statuses.at(-1)).toBe(429);
   });
 
+  it("lets the owner in while a stranger guesses the owner's password elsewhere", async () => {
+    const stranger = new FormClient(server.url, { 'x-forwarded-for': '198.51.100.66' });
+    await stranger.get('/staff/sign-in');
+    for (let i = 0; i < 20; i += 1) {
+      await stranger.post('/staff/sign-in', { username: 'datenschutz', password: `g${i}` });
+    }
+    const owner = new FormClient(server.url, { 'x-forwarded-for': '192.0.2.44' });
+    await signIn(owner, db(), 'datenschutz');
+    expect((await owner.get('/staff')).status).toBe(200);
+  });
+
+  it('counts parallel guesses one after the other', async () => {
+    const client = new FormClient(server.url, { 'x-forwarded-for': '198.51.100.77' });
+    await client.get('/staff/sign-in');
+    const statuses = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        client.post('/staff/sign-in', { username: 'teamleitung', password: `p${i}` }),
+      ),
+    ).then((answers) => answers.map((a) => a.status));
+    // Five free guesses for this account from this client; every other one waits.
+    expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(25);
+  });
+
+  it('tells IPv4 clients of a dual-stack listener apart', async () => {
+    const noisy = new FormClient(server.url, { 'x-forwarded-for': '::ffff:203.0.113.20' });
+    await noisy.get('/staff/sign-in');
+    for (let i = 0; i < 31; i += 1) {
+      await noisy.post('/staff/sign-in', { username: `nobody${i}`, password: 'x' });
+    }
+    expect((await noisy.post('/staff/sign-in', { username: 'nobody', password: 'x' })).status).toBe(
+      429,
+    );
+    const neighbour = new FormClient(server.url, { 'x-forwarded-for': '::ffff:203.0.113.21' });
+    await signIn(neighbour, db(), 'admin');
+    expect((await neighbour.get('/staff')).status).toBe(200);
+  });
+
   it('signs out everywhere', async () => {
     const a = new FormClient(server.url);
     const b = new FormClient(server.url);

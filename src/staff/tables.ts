@@ -80,7 +80,8 @@ export type StaffSessionTable = {
 
 export type SignInFailureTable = {
   authority_id: string;
-  kind: 'account' | 'address';
+  id: ColumnType<string, never, never>;
+  kind: 'account' | 'address' | 'pair';
   key: string;
   at: Date;
 };

@@ -3,7 +3,11 @@ export class FormClient {
   private readonly cookies = new Map<string, string>();
   private csrf = '';
 
-  constructor(private readonly base: string) {}
+  constructor(
+    private readonly base: string,
+    /** Sent with every request, e.g. X-Forwarded-For to stand for another client address. */
+    private readonly extraHeaders: Record<string, string> = {},
+  ) {}
 
   private remember(res: Response) {
     for (const cookie of res.headers.getSetCookie()) {
@@ -29,7 +33,7 @@ export class FormClient {
 
   async get(path: string) {
     const res = await fetch(`${this.base}${path}`, {
-      headers: { cookie: this.header() },
+      headers: { ...this.extraHeaders, cookie: this.header() },
       redirect: 'manual',
     });
     this.remember(res);
@@ -41,7 +45,11 @@ export class FormClient {
   async post(path: string, fields: Record<string, string>) {
     const res = await fetch(`${this.base}${path}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: this.header() },
+      headers: {
+        ...this.extraHeaders,
+        'content-type': 'application/x-www-form-urlencoded',
+        cookie: this.header(),
+      },
       body: new URLSearchParams({ _csrf: this.csrf, ...fields }),
       redirect: 'manual',
     });

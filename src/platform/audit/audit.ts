@@ -62,7 +62,9 @@ export async function recordAudit(db: Kysely<Database>, entry: AuditEntry): Prom
  * A client address as the trail keeps it: a keyed hash of its network (IPv4 /24, IPv6 /48),
  * enough to see that attempts came from one place, not enough to name a household.
  */
-export function pseudonymiseAddress(address: string, key: string): string {
+export function pseudonymiseAddress(given: string, key: string): string {
+  // An IPv4 client of a dual-stack listener arrives as ::ffff:a.b.c.d.
+  const address = given.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
   const network = address.includes(':')
     ? address.split(':').slice(0, 3).join(':')
     : address.split('.').slice(0, 3).join('.');

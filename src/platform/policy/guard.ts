@@ -97,7 +97,10 @@ export function registerStaffGuard(app: FastifyInstance, options: StaffGuardOpti
   });
   app.addHook('preHandler', async (request, reply) => {
     const rule = request.routeOptions.config.staff;
-    if (!rule || 'signIn' in rule) return;
+    if (!rule) return;
+    // Nothing of the staff area is kept by browsers or proxies (TOTP secrets, names, codes).
+    reply.header('cache-control', 'no-store');
+    if ('signIn' in rule) return;
     const principal = await options.resolve(request, reply);
     if (!principal) {
       if (request.method !== 'GET') throw new AppError('UNAUTHORIZED');
@@ -110,7 +113,6 @@ export function registerStaffGuard(app: FastifyInstance, options: StaffGuardOpti
       throw new AppError('FORM_EXPIRED');
     }
     request.staff = principal;
-    reply.header('cache-control', 'no-store');
   });
 }
 
