@@ -148,6 +148,19 @@ export async function buildApp({ config, db, clock = systemClock }: AppDeps) {
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  if (!config.trustProxy) {
+    // A proxy in front that TRUST_PROXY does not name makes every client one address for the
+    // rate limits and the sign-in throttle: say so once, loudly.
+    let warned = false;
+    app.addHook('onRequest', async (request) => {
+      if (warned || !(request.headers['x-forwarded-for'] || request.headers.forwarded)) return;
+      warned = true;
+      request.log.warn(
+        'a request came through a proxy (X-Forwarded-For) but TRUST_PROXY is unset: all ' +
+          "clients share the proxy's address for rate limits; set TRUST_PROXY",
+      );
+    });
+  }
   registerRequestContext(app, {
     resolveAuthority: createAuthorityResolver(db, config.defaultAuthority),
     navigation: SITE_NAVIGATION,

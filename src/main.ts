@@ -29,8 +29,8 @@ Commands:
   translations  report the translation status of the concern texts per language
   audit verify  check the audit trail's hash chain; exit code 1 at the first broken link
   staff create  create a staff account: --user NAME --role ROLE [--name "Full Name"]
-                [--office OFFICE] [--authority ID]; prints a one-time password and the
-                TOTP enrolment URI
+                [--office OFFICE] [--organisation ID] [--authority ID]; prints a one-time
+                password and the TOTP enrolment URI
 
 Options:
   -h, --help    show this help
@@ -75,8 +75,10 @@ async function start(config: Config) {
   let stopJobs: (() => void) | undefined;
   try {
     const keys = deriveStaffKeys(requireSecret(config));
-    const { applied, seeded } = await prepareDatabase(connection.ownerDb, (db) =>
-      seedDemo(db, { keys }),
+    // Production never loads demo data by itself (it would bring demo accounts).
+    const { applied, seeded } = await prepareDatabase(
+      connection.ownerDb,
+      config.env === 'production' ? undefined : (db) => seedDemo(db, { keys }),
     );
     if (applied.length > 0) log.info({ applied }, 'migrations applied');
     await checkRuntimeRole(config, connection.db, (line) => log.warn(line));
@@ -170,7 +172,11 @@ async function main(argv: string[]) {
       return withDatabase(config, async () => console.log('database is up to date'));
     case 'seed':
       return withDatabase(config, async ({ db }) => {
-        const { demoStaff } = await seedDemo(db, { keys: deriveStaffKeys(requireSecret(config)) });
+        // In production the content only: the first administrator comes from `staff create`.
+        const { demoStaff } = await seedDemo(db, {
+          keys: deriveStaffKeys(requireSecret(config)),
+          withoutStaff: config.env === 'production',
+        });
         reportDemoStaff(config, demoStaff);
         console.log('demo authority musterstadt loaded');
       });

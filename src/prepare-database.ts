@@ -16,11 +16,13 @@ export type Prepared = {
  */
 export async function prepareDatabase(
   db: Db,
-  seed: (db: Db) => Promise<NonNullable<Prepared['seeded']>>,
+  /** Unset (production): an empty database stays empty until `welcome-center seed`. */
+  seed: ((db: Db) => Promise<NonNullable<Prepared['seeded']>>) | undefined,
 ): Promise<Prepared> {
   return withAdvisoryLock(db, LOCK_KEYS.prepareDatabase, async (connection) => {
     const applied = await migrateToLatest(connection);
-    const seeded = (await countAuthorities(connection)) === 0 ? await seed(connection) : undefined;
+    const seeded =
+      seed && (await countAuthorities(connection)) === 0 ? await seed(connection) : undefined;
     return { applied, seeded };
   });
 }

@@ -95,6 +95,8 @@ export type SeedOptions = {
   keys: StaffKeys;
   /** One password for every demo account (tests); random per account otherwise. */
   staffPassword?: string;
+  /** Production loads the content only: no demo accounts. */
+  withoutStaff?: boolean;
 };
 
 const DEMO_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../content/demo');
@@ -280,7 +282,7 @@ export async function seedDemo(
     ),
   );
 
-  return { demoStaff: await seedDemoStaff(db, authority, options) };
+  return { demoStaff: options.withoutStaff ? [] : await seedDemoStaff(db, authority, options) };
 }
 
 /**

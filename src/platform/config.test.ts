@@ -62,14 +62,18 @@ describe('production start checks', () => {
     BASE_URL: 'https://welcome.example.org',
   };
 
-  it('refuses to listen behind a proxy on loopback without TRUST_PROXY', () => {
+  it('refuses to start without knowing whether a proxy is in front', () => {
     expect(() => loadConfig({ ...production, HOST: '127.0.0.1' })).toThrow(/TRUST_PROXY/);
     expect(() => loadConfig({ ...production })).toThrow(/TRUST_PROXY/); // HOST defaults to localhost
     expect(loadConfig({ ...production, TRUST_PROXY: '127.0.0.1' }).trustProxy).toEqual([
       '127.0.0.1',
     ]);
-    // Listening on a public address means clients connect directly.
-    expect(loadConfig({ ...production, HOST: '0.0.0.0' }).env).toBe('production');
+    // On a public address too: behind a load balancer it is a proxy all the same.
+    expect(() => loadConfig({ ...production, HOST: '0.0.0.0' })).toThrow(/TRUST_PROXY/);
+    expect(loadConfig({ ...production, HOST: '0.0.0.0', TRUST_PROXY: 'none' }).trustProxy).toBe(
+      false,
+    );
+    expect(() => loadConfig({ ...production, TRUST_PROXY: 'none' })).toThrow(/cannot be none/);
   });
 
   it('refuses plain HTTP and a missing secret', () => {

@@ -157,13 +157,17 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     // Staff cookies are Secure and __Host- prefixed: the site must be served over HTTPS.
     if (!e.BASE_URL.startsWith('https://'))
       problems.push('BASE_URL: must be https:// in production');
-    // Listening on loopback means a reverse proxy in front: without TRUST_PROXY every client
-    // would share the proxy's address, and per-address limits would become one global limit.
-    if (LOOPBACK.has(e.HOST) && !e.TRUST_PROXY) {
+    // Behind a reverse proxy without TRUST_PROXY every client would share the proxy's
+    // address, and per-address limits would become one limit for everyone. Production must
+    // say which proxies to trust, or `none` when clients connect directly; a loopback HOST
+    // always has a proxy in front.
+    if (!e.TRUST_PROXY) {
       problems.push(
-        `TRUST_PROXY: required in production when HOST is ${e.HOST} (behind a reverse proxy); ` +
-          'set it to the proxy address, e.g. 127.0.0.1',
+        'TRUST_PROXY: required in production: the reverse proxy address(es), e.g. 127.0.0.1, ' +
+          'or none when clients connect directly',
       );
+    } else if (e.TRUST_PROXY === 'none' && LOOPBACK.has(e.HOST)) {
+      problems.push(`TRUST_PROXY: cannot be none when HOST is ${e.HOST} (behind a reverse proxy)`);
     }
     if (problems.length > 0) {
       throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
@@ -180,7 +184,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     baseUrl: e.BASE_URL.replace(/\/$/, ''),
     defaultAuthority: e.DEFAULT_AUTHORITY,
     logLevel: e.LOG_LEVEL,
-    trustProxy: e.TRUST_PROXY ? e.TRUST_PROXY.split(',').map((address) => address.trim()) : false,
+    trustProxy:
+      e.TRUST_PROXY && e.TRUST_PROXY !== 'none'
+        ? e.TRUST_PROXY.split(',').map((address) => address.trim())
+        : false,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     bookingRateLimitPerMinute: e.BOOKING_RATE_LIMIT_PER_MINUTE,
     sessionSecret: e.SESSION_SECRET,

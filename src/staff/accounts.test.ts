@@ -109,6 +109,20 @@ describe('welcome-center staff create', () => {
     await expect(
       runStaffCommand(db(), testConfig(), ['create', '--user', 'x1', '--role', 'king']),
     ).rejects.toThrow(/--role/);
+    await expect(
+      runStaffCommand(db(), testConfig(), ['create', '--role', 'reception']),
+    ).rejects.toThrow(/--user: is required/);
+    await expect(
+      runStaffCommand(db(), testConfig(), [
+        'create',
+        '--user',
+        'x2',
+        '--role',
+        'administrator',
+        '--office',
+        'central',
+      ]),
+    ).rejects.toThrow(/--office: only for the roles/);
   });
 });
 

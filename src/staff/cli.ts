@@ -12,9 +12,13 @@ import { deriveStaffKeys } from './secrets.ts';
 // replaced at the first sign-in, and the TOTP enrolment URI (the sign-in shows it as a QR code
 // as well).
 
+const OFFICE_ROLES: readonly Role[] = ['reception', 'caseworker', 'team_lead'];
+
 const optionsSchema = z.object({
-  user: z.string().regex(/^[a-z0-9._-]{2,40}$/, 'lower-case letters, digits, . _ - (2 to 40)'),
-  role: z.enum(ROLES),
+  user: z
+    .string({ error: 'is required' })
+    .regex(/^[a-z0-9._-]{2,40}$/, 'lower-case letters, digits, . _ - (2 to 40)'),
+  role: z.enum(ROLES, { error: `is required, one of ${ROLES.join(', ')}` }),
   name: z.string().trim().min(1).max(120).optional(),
   office: z
     .string()
@@ -49,9 +53,16 @@ export async function runStaffCommand(db: Db, config: Config, args: string[]): P
   const parsed = optionsSchema.safeParse(values);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  --${i.path.join('.')}: ${i.message}`);
-    throw new ConfigError(`Invalid options:\n${lines.join('\n')}\nRoles: ${ROLES.join(', ')}`);
+    throw new ConfigError(`Invalid options:\n${lines.join('\n')}`);
   }
   const o = parsed.data;
+  // Only office roles can be limited to an office; only partners belong to an organisation.
+  if (o.office && !OFFICE_ROLES.includes(o.role)) {
+    throw new ConfigError(`--office: only for the roles ${OFFICE_ROLES.join(', ')}`);
+  }
+  if (o.organisation && o.role !== 'partner') {
+    throw new ConfigError('--organisation: only for the role partner');
+  }
   const authorityId = o.authority ?? config.defaultAuthority;
   const authority = await db
     .selectFrom('authority')
