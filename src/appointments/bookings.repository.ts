@@ -279,6 +279,19 @@ export async function findBookingByCode(
   return result.rows[0];
 }
 
+/** The id of the booking with this (normalised) code, whatever its status. */
+export async function findBookingIdByCode(
+  db: Db,
+  authorityId: string,
+  code: string,
+): Promise<string | undefined> {
+  const result = await sql<{ id: string }>`
+    SELECT b.id FROM booking b WHERE b.authority_id = ${authorityId} AND b.code = ${code}`.execute(
+    db,
+  );
+  return result.rows[0]?.id;
+}
+
 /** An appointment as the day list shows it: never the whole booking code. */
 export type DayAppointment = {
   id: string;

@@ -8,6 +8,9 @@ export function newBookingCode(): string {
   return [...crypto.randomBytes(10)].map((byte) => ALPHABET[byte & 31]).join('');
 }
 
+/** Whether a (normalised) text has the form of a booking code. */
+export const isBookingCode = (code: string) => /^[0-9A-HJKMNP-TV-Z]{10}$/.test(code);
+
 /** Accepts codes as people type them: lower case, spaces, dashes, O for 0, I/L for 1. */
 export function normaliseBookingCode(input: string): string {
   return input.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');

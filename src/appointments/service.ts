@@ -16,6 +16,7 @@ import {
   completePastBookings,
   findBookingByCode,
   findBookingById,
+  findBookingIdByCode,
   findSlotFacts,
   bookFreePlace,
   CONFIRMATION_MAIL,
@@ -25,7 +26,7 @@ import {
 } from './bookings.repository.ts';
 import { appointmentFacts, confirmationMail, type AppointmentFacts } from './confirmation.ts';
 import { publicHolidays } from './holidays.ts';
-import { newBookingCode, normaliseBookingCode, personKey } from './people.ts';
+import { isBookingCode, newBookingCode, normaliseBookingCode, personKey } from './people.ts';
 import { findPolicy, upsertHolidays, type Policy } from './rules.repository.ts';
 import {
   findSlot,
@@ -236,6 +237,21 @@ export async function findBookingOfPerson(
   if (!plausibleDate().safeParse(key.dateOfBirth).success) return undefined;
   const code = normaliseBookingCode(key.code);
   return findBookingByCode(deps.db, authority.id, code, key.dateOfBirth);
+}
+
+/**
+ * A booking code as the person knows it (typed as people type it), resolved to the booking's
+ * id: the audit trail names bookings by id, the newcomer knows the code. Undefined when the
+ * text is no booking code; `id` undefined when no booking (or no longer one) has it.
+ */
+export async function bookingIdOfCode(
+  db: Db,
+  authorityId: string,
+  text: string,
+): Promise<{ code: string; id: string | undefined } | undefined> {
+  const code = normaliseBookingCode(text.trim());
+  if (!isBookingCode(code)) return undefined;
+  return { code, id: await findBookingIdByCode(db, authorityId, code) };
 }
 
 /** What the confirmation and manage pages show of a booking, in the reader's language. */

@@ -1,8 +1,12 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MUSTERSTADT, person } from '../../test/support/booking.ts';
 import { FormClient } from '../../test/support/form-client.ts';
 import { startTestServer, type TestServer } from '../../test/support/server.ts';
 import { signIn } from '../../test/support/staff.ts';
+import { bookAppointment, extendSlotWindow } from '../appointments/service.ts';
 import { recordAudit } from '../platform/audit/audit.ts';
+import { localDay } from '../platform/ui/format.ts';
 import { csvCell } from './service.ts';
 
 // The data-protection officer's screen: the trail searched by subject, staff member, action
@@ -276,6 +280,83 @@ describe('checking the chain', () => {
     const page = await dpo.get('/staff/audit/verify?lang=en');
     expect(page.status).toBe(200);
     expect(page.html).toContain('The chain is intact');
+  });
+});
+
+describe('who looked at a booking', () => {
+  it('finds the day list that showed it, by the booking’s id and by its code', async () => {
+    const now = new Date();
+    await extendSlotWindow(db(), MUSTERSTADT, now);
+    const slot = (
+      await sql<{ id: string; concern_id: string; starts_at: Date }>`
+        SELECT id, concern_id, starts_at FROM slot
+        WHERE authority_id = ${MUSTERSTADT.id} AND office_id = 'central' AND booked < capacity
+          AND starts_at > now() + interval '1 day'
+        ORDER BY starts_at LIMIT 1`.execute(db())
+    ).rows[0];
+    if (!slot) throw new Error('no free slot at central');
+    const booked = await bookAppointment(
+      { db: db(), clock: () => now, baseUrl: server.url },
+      MUSTERSTADT,
+      {
+        slotId: slot.id,
+        concernId: slot.concern_id,
+        person: person(7, { familyName: 'Kovalenko', email: null, phone: '+49 30 1234567' }),
+      },
+    );
+    if (!booked.ok) throw new Error(`booking failed: ${booked.reason}`);
+    const { booking } = booked;
+
+    // Reception opens the day list that shows the booking.
+    const reception = new FormClient(server.url);
+    await signIn(reception, db(), 'empfang');
+    const day = localDay(slot.starts_at, MUSTERSTADT.timeZone);
+    const list = await reception.get(`/staff/day?office=central&day=${day}&lang=en`);
+    expect(list.status).toBe(200);
+    expect(list.html).toContain('Kovalenko');
+    const read = await db()
+      .selectFrom('audit_event')
+      .where('actor_name', '=', 'empfang')
+      .where('subject_type', '=', 'office-day')
+      .select(['seq', 'details'])
+      .orderBy('seq', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(read.details).toMatchObject({
+      bookings: expect.arrayContaining([booking.id]) as unknown,
+    });
+
+    // The officer finds it by the id, and by the code as the newcomer reads it out.
+    const typed = `${booking.code.slice(0, 5).toLowerCase()}-${booking.code.slice(5)}`;
+    for (const subject of [booking.id, booking.code, typed]) {
+      const found = await dpo.get(`/staff/audit?subject=${encodeURIComponent(subject)}&lang=en`);
+      expect(found.status, subject).toBe(200);
+      expect(seqsOf(found.html), subject).toContain(read.seq);
+    }
+    const byCode = await dpo.get(`/staff/audit?subject=${booking.code}&lang=en`);
+    expect(byCode.html).toContain(`Booking code ${booking.code} is booking ${booking.id}`);
+    const unknown = await dpo.get('/staff/audit?subject=zzzz-zzzzzz&lang=en');
+    expect(unknown.html).toContain('No booking has the code ZZZZZZZZZZ');
+    // An id that no list showed finds nothing of this.
+    const other = await dpo.get(`/staff/audit?subject=${booking.id}0&lang=en`);
+    expect(seqsOf(other.html)).not.toContain(read.seq);
+  });
+
+  it('serves the search for a record among those a page showed from an index', async () => {
+    const plan = await db()
+      .connection()
+      .execute(async (session) => {
+        await sql`SET enable_seqscan = off`.execute(session);
+        try {
+          return await sql<{ 'QUERY PLAN': string }>`
+            EXPLAIN SELECT seq FROM audit_event
+            WHERE details @> '{"bookings": ["42"]}'::jsonb`.execute(session);
+        } finally {
+          await sql`RESET enable_seqscan`.execute(session);
+        }
+      });
+    expect(plan.rows.map((row) => row['QUERY PLAN']).join('\n')).toContain(
+      'audit_event_details_idx',
+    );
   });
 });
 

@@ -24,11 +24,35 @@ export type TrailEntry = {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-type Scope = { authorityId: string; timeZone: string; filter: TrailFilter };
+/**
+ * The keys under which an entry's details list the ids of the records a page showed, e.g.
+ * the day list's read entry: {"bookings": ["<id>", …]} (ids as text, as the database's bigint
+ * ids reach the app). Searched by jsonb containment, which audit_event_details_idx serves.
+ */
+const SHOWN_RECORD_LISTS = ['bookings'] as const;
 
-function filtered(db: Db, { authorityId, timeZone, filter }: Scope) {
+/** The filter, with the record ids its subject stands for (what was typed; a booking's id). */
+export type TrailScope = {
+  authorityId: string;
+  timeZone: string;
+  filter: TrailFilter;
+  subjects: string[];
+};
+
+function filtered(db: Db, { authorityId, timeZone, filter, subjects }: TrailScope) {
   let query = db.selectFrom('audit_event').where('authority_id', '=', authorityId);
-  if (filter.subject) query = query.where('subject_id', '=', filter.subject);
+  if (subjects.length > 0) {
+    // The entries about the record, and the entries of pages that listed it among others.
+    const shown = subjects.flatMap((id) =>
+      SHOWN_RECORD_LISTS.map((key) => JSON.stringify({ [key]: [id] })),
+    );
+    query = query.where((eb) =>
+      eb.or([
+        eb('subject_id', 'in', subjects),
+        ...shown.map((json) => eb(sql.ref('details'), '@>', sql<unknown>`${json}::jsonb`)),
+      ]),
+    );
+  }
   if (filter.actor) {
     // An id finds the member's entries whatever name they had; a name also finds attempts
     // under names that belong to nobody (failed sign-ins).
@@ -76,7 +100,7 @@ const withColumns = <O>(query: SelectQueryBuilder<Database, 'audit_event', O>) =
  */
 export async function selectTrailPage(
   db: Db,
-  scope: Scope,
+  scope: TrailScope,
   page: { before?: string | undefined; after?: string | undefined; limit: number },
 ): Promise<{ entries: TrailEntry[]; more: boolean }> {
   let query = withColumns(filtered(db, scope));
@@ -101,7 +125,7 @@ export async function selectLastSeq(db: Db): Promise<string> {
   return row?.last ?? '0';
 }
 
-export async function countTrail(db: Db, scope: Scope, uptoSeq: string): Promise<number> {
+export async function countTrail(db: Db, scope: TrailScope, uptoSeq: string): Promise<number> {
   const row = await filtered(db, scope)
     .where('seq', '<=', uptoSeq)
     .select((eb) => eb.fn.countAll<string>().as('n'))
@@ -112,7 +136,7 @@ export async function countTrail(db: Db, scope: Scope, uptoSeq: string): Promise
 /** Entries after `afterSeq` up to `uptoSeq`, oldest first. */
 export function selectTrailBatch(
   db: Db,
-  scope: Scope,
+  scope: TrailScope,
   range: { afterSeq: string; uptoSeq: string; limit: number },
 ): Promise<TrailEntry[]> {
   return withColumns(filtered(db, scope))

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
+import { bookingIdOfCode } from '../appointments/service.ts';
 import { recordAudit } from '../platform/audit/audit.ts';
 import { verifyAuditChain, type ChainReport } from '../platform/audit/verify.ts';
 import type { Db } from '../platform/db/database.ts';
@@ -9,6 +10,7 @@ import {
   selectTrailBatch,
   selectTrailPage,
   type TrailEntry,
+  type TrailScope,
 } from './repository.ts';
 import { filterParams, type TrailFilter } from './schema.ts';
 
@@ -31,11 +33,28 @@ export type TrailViewer = {
 
 export type { TrailEntry };
 
-const scopeOf = (viewer: TrailViewer, filter: TrailFilter) => ({
-  authorityId: viewer.authorityId,
-  timeZone: viewer.timeZone,
-  filter,
-});
+/** A booking code typed as the subject: the code and the booking that has it (if any). */
+export type BookingOfCode = { code: string; id: string | undefined };
+
+/**
+ * The search's scope. A subject that is a booking code (as the newcomer knows it) stands for
+ * the booking's id as well, since the trail names bookings by id.
+ */
+async function scopeOf(
+  db: Db,
+  viewer: TrailViewer,
+  filter: TrailFilter,
+): Promise<{ scope: TrailScope; booking: BookingOfCode | undefined }> {
+  const booking = filter.subject
+    ? await bookingIdOfCode(db, viewer.authorityId, filter.subject)
+    : undefined;
+  const subjects = filter.subject ? [filter.subject] : [];
+  if (booking?.id) subjects.push(booking.id);
+  return {
+    scope: { authorityId: viewer.authorityId, timeZone: viewer.timeZone, filter, subjects },
+    booking,
+  };
+}
 
 /** One page of entries, newest first, with the positions of the newer and older pages. */
 export async function searchAuditTrail(
@@ -44,10 +63,8 @@ export async function searchAuditTrail(
   filter: TrailFilter,
   page: { before?: string | undefined; after?: string | undefined },
 ) {
-  const { entries, more } = await selectTrailPage(db, scopeOf(viewer, filter), {
-    ...page,
-    limit: PAGE_SIZE,
-  });
+  const { scope, booking } = await scopeOf(db, viewer, filter);
+  const { entries, more } = await selectTrailPage(db, scope, { ...page, limit: PAGE_SIZE });
   await recordAudit(db, {
     authorityId: viewer.authorityId,
     actor: viewer.actor,
@@ -56,7 +73,11 @@ export async function searchAuditTrail(
     fields: ['audit-trail'],
     purpose: viewer.purpose,
     requestId: viewer.requestId,
-    details: { filter: filterParams(filter), entries: entries.length },
+    details: {
+      filter: filterParams(filter),
+      ...(booking?.id ? { booking: booking.id } : {}),
+      entries: entries.length,
+    },
   });
   const first = entries[0]?.seq;
   const last = entries.at(-1)?.seq;
@@ -64,6 +85,7 @@ export async function searchAuditTrail(
   const paging = page.after !== undefined;
   return {
     entries,
+    booking,
     newer: first !== undefined && (paging ? more : page.before !== undefined) ? first : undefined,
     older: last !== undefined && (paging || more) ? last : undefined,
   };
@@ -112,7 +134,7 @@ const csvRow = (e: TrailEntry): string[] =>
  * this moment, which the stream then reads (entries are never changed, so the count holds).
  */
 export async function exportAuditTrail(db: Db, viewer: TrailViewer, filter: TrailFilter) {
-  const scope = scopeOf(viewer, filter);
+  const { scope, booking } = await scopeOf(db, viewer, filter);
   const uptoSeq = await selectLastSeq(db);
   const rows = await countTrail(db, scope, uptoSeq);
   await recordAudit(db, {
@@ -123,7 +145,12 @@ export async function exportAuditTrail(db: Db, viewer: TrailViewer, filter: Trai
     fields: [...CSV_COLUMNS],
     purpose: viewer.purpose,
     requestId: viewer.requestId,
-    details: { filter: filterParams(filter), rows, uptoSeq },
+    details: {
+      filter: filterParams(filter),
+      ...(booking?.id ? { booking: booking.id } : {}),
+      rows,
+      uptoSeq,
+    },
   });
   async function* batches() {
     let afterSeq = '0';

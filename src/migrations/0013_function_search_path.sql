@@ -30,3 +30,8 @@ ALTER FUNCTION audit_event_purge(timestamptz) SET search_path = pg_catalog, publ
 ALTER FUNCTION staff_child_authority() SET search_path = pg_catalog, public, pg_temp;
 -- Older than the staff platform, but a trigger on content the runtime role writes all the same.
 ALTER FUNCTION bump_content_version() SET search_path = pg_catalog, public, pg_temp;
+
+-- The data-protection officer's search for a record also finds the entries whose details list
+-- it among the records a page showed (the day list: {"bookings": ["<id>", …]}), by jsonb
+-- containment; jsonb_path_ops indexes exactly that operator, and compactly.
+CREATE INDEX audit_event_details_idx ON audit_event USING gin (details jsonb_path_ops);

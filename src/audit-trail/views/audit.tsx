@@ -4,7 +4,7 @@ import { formatClock, localDay } from '../../platform/ui/format.ts';
 import { StaffField, StaffPostForm, StaffSelect } from '../../platform/ui/staff-forms.tsx';
 import { StaffErrorSummary, StaffLayout } from '../../platform/ui/staff-layout.tsx';
 import { AUDIT_ACTIONS, type FieldProblems, type TrailForm } from '../schema.ts';
-import type { TrailEntry } from '../service.ts';
+import type { BookingOfCode, TrailEntry } from '../service.ts';
 
 // The audit trail for the data-protection officer: the search form, one page of entries
 // (what happened, never the records' content), links to newer and older entries, the CSV
@@ -105,7 +105,14 @@ export function AuditPage({
   form: TrailForm;
   problems: FieldProblems;
   result?:
-    { entries: TrailEntry[]; newer?: string | undefined; older?: string | undefined } | undefined;
+    | {
+        entries: TrailEntry[];
+        /** The booking a booking code typed as the subject names. */
+        booking?: BookingOfCode | undefined;
+        newer?: string | undefined;
+        older?: string | undefined;
+      }
+    | undefined;
   /** The valid filter as query parameters, for paging and export. */
   params: Record<string, string>;
   timeZone: string;
@@ -125,6 +132,13 @@ export function AuditPage({
       {result && (
         <section>
           <h2 id="results-title">{t('audit.results')}</h2>
+          {result.booking && (
+            <p>
+              {result.booking.id
+                ? t('audit.booking.found', { code: result.booking.code, id: result.booking.id })
+                : t('audit.booking.unknown', { code: result.booking.code })}
+            </p>
+          )}
           <StaffPostForm action="/staff/audit/export" csrf={ctx.csrf} class="no-print">
             {Object.entries(params).map(([name, value]) => (
               <input key={name} type="hidden" name={name} value={value} />
