@@ -1,14 +1,40 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorPage } from '../ui/error-page.tsx';
+import { StaffErrorPage, type StaffErrorKind } from '../ui/staff-error-page.tsx';
 import { sendPage } from '../ui/render.ts';
 import { createTranslator, isMessageKey, type Translate } from '../i18n/messages.ts';
+import { staffPageContext } from '../policy/guard.ts';
 import { apiLanguage } from './api-language.ts';
-import { ERROR_CATALOGUE, toAppError, type AppError } from './errors.ts';
+import { ERROR_CATALOGUE, toAppError, type AppError, type ErrorCode } from './errors.ts';
 import { errorContext } from './request-context.ts';
 
 const RETRY_AFTER_SECONDS = '10';
 
-/** The one answer to every error: a page in the reader's language, or JSON under /api. */
+/** `/staff`, `/staff/…`, `/staff?…`: not `/staffing`. */
+const STAFF_URL = /^\/staff(?:[/?#]|$)/;
+
+/** What the staff area says for each error (its own catalogue, German and English). */
+const STAFF_ERROR_KIND: Record<ErrorCode, StaffErrorKind> = {
+  BAD_REQUEST: 'badRequest',
+  VALIDATION_FAILED: 'badRequest',
+  PAYLOAD_TOO_LARGE: 'badRequest',
+  UNSUPPORTED_MEDIA_TYPE: 'badRequest',
+  FORM_EXPIRED: 'formExpired',
+  UNAUTHORIZED: 'unauthorized',
+  FORBIDDEN: 'forbidden',
+  NOT_FOUND: 'notFound',
+  SLOT_TAKEN: 'conflict',
+  DUPLICATE_BOOKING: 'conflict',
+  NOT_CANCELLABLE: 'conflict',
+  TOO_MANY_REQUESTS: 'tooMany',
+  INTERNAL: 'server',
+  SERVICE_UNAVAILABLE: 'unavailable',
+};
+
+/**
+ * The one answer to every error: a page in the reader's language, or JSON under /api. Under
+ * /staff the page is the staff area's, in the staff language (`?lang=`, its cookie).
+ */
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: unknown) {
   const appError = toAppError(error);
   const spec = ERROR_CATALOGUE[appError.code];
@@ -16,15 +42,36 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: u
   if (request.url.startsWith('/api/')) {
     return reply.code(spec.status).send(errorBody(appError, request.id, apiLanguage(request)));
   }
-  const ctx = errorContext(request);
   // 5xx show only a reference to quote, never internals.
+  const reference = spec.status >= 500 ? request.id : undefined;
+  if (STAFF_URL.test(request.url) && request.server.hasDecorator('staffArea')) {
+    try {
+      // An error answered before the cookie parser ran (rate limit, load shedding) has no
+      // cookies yet; the staff language is one of them.
+      const cookies = request.cookies as FastifyRequest['cookies'] | null;
+      request.cookies = cookies ?? request.server.parseCookie(request.headers.cookie ?? '');
+      return sendPage(
+        reply,
+        <StaffErrorPage
+          ctx={staffPageContext(request, reply)}
+          kind={STAFF_ERROR_KIND[appError.code]}
+          reference={reference}
+        />,
+        spec.status,
+      );
+    } catch (renderError) {
+      // The public page below still answers; the error of the error page is logged.
+      request.log.error({ err: renderError }, 'staff error page failed');
+    }
+  }
+  const ctx = errorContext(request);
   return sendPage(
     reply,
     <ErrorPage
       ctx={ctx}
       title={ctx.t(spec.title)}
       text={ctx.t(appError.messageKey)}
-      reference={spec.status >= 500 ? request.id : undefined}
+      reference={reference}
     />,
     spec.status,
   );

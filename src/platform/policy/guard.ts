@@ -107,12 +107,14 @@ export function registerStaffGuard(app: FastifyInstance, options: StaffGuardOpti
       const next = encodeURIComponent(request.url);
       return reply.redirect(`${SIGN_IN_PATH}?next=${next}`, 303);
     }
+    // Known before the checks, so that a refusal is answered in the signed-in frame
+    // (navigation, sign-out); the handler only runs when both checks pass.
+    request.staff = principal;
     // The action is checked before any data is read; record-level scope is in the queries.
     if (!can(principal, rule.action)) throw new AppError('FORBIDDEN');
     if (request.method !== 'GET' && !validCsrf(app.staffArea.csrfKey, principal, request)) {
       throw new AppError('FORM_EXPIRED');
     }
-    request.staff = principal;
   });
 }
 
