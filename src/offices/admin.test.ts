@@ -91,8 +91,12 @@ describe('office administration', () => {
     });
     expect(entry?.purpose).toMatch(/office administration/);
 
+    // The page returns to the section's heading: the confirmation is right under it.
     const confirmation = await admin.get(res.location!);
-    expect(confirmation.html).toContain('role="status"');
+    expect(confirmation.html).toMatch(
+      /<h2 id="hours-heading">Öffnungszeiten<\/h2><p class="notice" role="status">Gespeichert: Öffnungszeiten\./,
+    );
+    expect(confirmation.html.match(/role="status"/g)).toHaveLength(1);
   });
 
   it('saving the same hours again changes and records nothing', async () => {
@@ -100,6 +104,9 @@ describe('office administration', () => {
     const res = await admin.post('/staff/offices/central/hours', await hoursForm('central', {}));
     expect(res.location).toBe('/staff/offices/central?unchanged=hours#hours-heading');
     expect((await changesOf('central')).length).toBe(before);
+    expect((await admin.get(res.location!)).html).toMatch(
+      /<h2 id="hours-heading">Öffnungszeiten<\/h2><p class="notice" role="status">Nichts geändert/,
+    );
   });
 
   it('refuses bad hours beside the field and writes nothing', async () => {

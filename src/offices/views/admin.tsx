@@ -89,13 +89,6 @@ export function OfficeAdminPage({ ctx, view, form, saved }: Props) {
         {t('offices.editHeading')} <span lang="de">{name}</span>
       </h1>
       <StaffErrorSummary ctx={ctx} errors={errors} />
-      {saved && (
-        <p class="notice" role="status">
-          {saved.changed
-            ? t('offices.saved', { section: t(`offices.section.${saved.section}`) })
-            : t('offices.unchanged')}
-        </p>
-      )}
       <p>
         {t('offices.publicPage')}{' '}
         <a href={`/de/offices/${view.office.id}`} hreflang="de">
@@ -126,12 +119,14 @@ export function OfficeAdminPage({ ctx, view, form, saved }: Props) {
         view={view}
         form={form?.section === 'address' ? form : undefined}
         errors={errors}
+        saved={saved?.section === 'address' ? saved : undefined}
       />
       <HoursSection
         ctx={ctx}
         view={view}
         form={form?.section === 'hours' ? form : undefined}
         errors={errors}
+        saved={saved?.section === 'hours' ? saved : undefined}
       />
       <ClosuresSection ctx={ctx} view={view} />
       <AccessibilitySection
@@ -139,12 +134,14 @@ export function OfficeAdminPage({ ctx, view, form, saved }: Props) {
         view={view}
         form={form?.section === 'accessibility' ? form : undefined}
         errors={errors}
+        saved={saved?.section === 'accessibility' ? saved : undefined}
       />
       <LanguagesSection
         ctx={ctx}
         view={view}
         form={form?.section === 'languages' ? form : undefined}
         errors={errors}
+        saved={saved?.section === 'languages' ? saved : undefined}
       />
       <TranslationsSection ctx={ctx} view={view} />
     </StaffLayout>
@@ -156,7 +153,25 @@ type SectionProps = {
   view: OfficeAdminView;
   form: SectionForm | undefined;
   errors: Record<string, string>;
+  /** Set when this section was just saved. */
+  saved: { section: OfficeSection; changed: boolean } | undefined;
 };
+
+/**
+ * The confirmation of a save, right under the section's heading: the page returns to that
+ * heading, so the notice is where the reader is (at the top it would be off-screen).
+ */
+function SavedNotice({ ctx, saved }: Pick<SectionProps, 'ctx' | 'saved'>) {
+  const { t } = ctx;
+  if (!saved) return null;
+  return (
+    <p class="notice" role="status">
+      {saved.changed
+        ? t('offices.saved', { section: t(`offices.section.${saved.section}`) })
+        : t('offices.unchanged')}
+    </p>
+  );
+}
 
 const action = (view: OfficeAdminView, section: string) =>
   `/staff/offices/${view.office.id}/${section}`;
@@ -169,13 +184,14 @@ function SaveButton({ ctx }: { ctx: StaffPageContext }) {
   );
 }
 
-function AddressSection({ ctx, view, form, errors }: SectionProps) {
+function AddressSection({ ctx, view, form, errors, saved }: SectionProps) {
   const { t } = ctx;
   const { office } = view;
   const value = (name: string, stored: string | null) => form?.values[name] ?? stored ?? '';
   return (
     <section aria-labelledby="address-heading">
       <h2 id="address-heading">{t('offices.section.address')}</h2>
+      <SavedNotice ctx={ctx} saved={saved} />
       <StaffPostForm action={action(view, 'address')} csrf={ctx.csrf}>
         <StaffField
           name="name"
@@ -256,11 +272,12 @@ function rowsOf(view: OfficeAdminView, form: SectionForm | undefined, weekday: n
   return Math.min(MAX_RANGES, Math.max(2, stored + 1));
 }
 
-function HoursSection({ ctx, view, form, errors }: SectionProps) {
+function HoursSection({ ctx, view, form, errors, saved }: SectionProps) {
   const { t } = ctx;
   return (
     <section aria-labelledby="hours-heading">
       <h2 id="hours-heading">{t('offices.section.hours')}</h2>
+      <SavedNotice ctx={ctx} saved={saved} />
       <p class="hint">{t('offices.hoursHint')}</p>
       <HoursSummary ctx={ctx} view={view} />
       <StaffPostForm action={action(view, 'hours')} csrf={ctx.csrf} class="hours-form">
@@ -372,7 +389,7 @@ function ClosuresSection({ ctx, view }: { ctx: StaffPageContext; view: OfficeAdm
   );
 }
 
-function AccessibilitySection({ ctx, view, form, errors }: SectionProps) {
+function AccessibilitySection({ ctx, view, form, errors, saved }: SectionProps) {
   const { t } = ctx;
   const wheelchair = form
     ? form.values.wheelchair
@@ -382,6 +399,7 @@ function AccessibilitySection({ ctx, view, form, errors }: SectionProps) {
   return (
     <section aria-labelledby="accessibility-heading">
       <h2 id="accessibility-heading">{t('offices.section.accessibility')}</h2>
+      <SavedNotice ctx={ctx} saved={saved} />
       <StaffPostForm action={action(view, 'accessibility')} csrf={ctx.csrf}>
         <StaffRadios
           name="wheelchair"
@@ -408,7 +426,7 @@ function AccessibilitySection({ ctx, view, form, errors }: SectionProps) {
   );
 }
 
-function LanguagesSection({ ctx, view, form, errors }: SectionProps) {
+function LanguagesSection({ ctx, view, form, errors, saved }: SectionProps) {
   const { t } = ctx;
   const selected = form ? (form.list ?? []) : view.office.languages;
   // Languages stored by an import but not offered here stay visible and selectable.
@@ -419,6 +437,7 @@ function LanguagesSection({ ctx, view, form, errors }: SectionProps) {
   return (
     <section aria-labelledby="languages-heading">
       <h2 id="languages-heading">{t('offices.section.languages')}</h2>
+      <SavedNotice ctx={ctx} saved={saved} />
       <StaffPostForm action={action(view, 'languages')} csrf={ctx.csrf}>
         <StaffCheckboxes
           name="languages"
