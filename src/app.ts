@@ -85,7 +85,8 @@ export async function buildApp({ config, db, clock = systemClock }: AppDeps) {
       headersTimeout: config.http.headersTimeoutMs,
       requestTimeout: config.http.requestTimeoutMs,
     },
-    routerOptions: { maxParamLength: 200 },
+    // Long enough for a passkey's credential id (up to 1364 characters) in a path.
+    routerOptions: { maxParamLength: 1400 },
     // Malformed URLs (bad percent-encoding) are simply pages that do not exist.
     frameworkErrors: (_error, request, reply) =>
       sendError(request, reply, new AppError('NOT_FOUND')),

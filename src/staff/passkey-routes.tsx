@@ -43,20 +43,24 @@ function relyingParty(request: FastifyRequest, baseUrl: string): RelyingParty {
 const handleCookie = (cookies: CookieSettings) =>
   cookies.secure ? '__Host-wc_staff_passkey' : 'wc_staff_passkey';
 
+const handleAttributes = (cookies: CookieSettings) => ({
+  path: '/',
+  httpOnly: true,
+  secure: cookies.secure,
+  sameSite: 'strict' as const,
+});
+
 function setHandle(reply: FastifyReply, cookies: CookieSettings, handle: string) {
-  reply.setCookie(handleCookie(cookies), handle, {
-    path: '/',
-    httpOnly: true,
-    secure: cookies.secure,
-    sameSite: 'strict',
-    maxAge: 5 * 60,
-  });
+  reply.setCookie(handleCookie(cookies), handle, { ...handleAttributes(cookies), maxAge: 5 * 60 });
 }
 
-/** The handle, if any; the cookie ends with this request (a challenge is used once). */
+/**
+ * The handle, if any; the cookie ends with this request (a challenge is used once). Cleared
+ * with the attributes it was set with: browsers ignore a __Host- clear without Secure.
+ */
 function takeHandle(request: FastifyRequest, reply: FastifyReply, cookies: CookieSettings) {
   const handle = request.cookies[handleCookie(cookies)];
-  if (handle !== undefined) reply.clearCookie(handleCookie(cookies), { path: '/' });
+  if (handle !== undefined) reply.clearCookie(handleCookie(cookies), handleAttributes(cookies));
   return handle || undefined;
 }
 
