@@ -114,7 +114,9 @@ describe('capacity rules', () => {
     const previewText = text(preview.html);
     expect(previewText).toContain('Effect of this change (not saved yet)');
     expect(previewText).toMatch(/1 booked place unaffected/);
-    expect(previewText).toContain('Week 11 of 2027');
+    // The week's first affected day, not a week that starts on any weekday.
+    expect(previewText).toMatch(/Week 11 of 2027 \(first day affected: \w+day, /);
+    expect(previewText).toContain("Capacity – Citizens' Office North");
     // Nothing written: the same rules, the same slots.
     expect(await rulesOf('north', 'address-registration')).toEqual(before);
     expect(await slotCount('north', 'address-registration')).toBe(slotsBefore);

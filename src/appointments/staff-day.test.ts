@@ -91,8 +91,15 @@ describe('the day list', () => {
     const page = await reception.get('/staff/day?office=central&day=2027-03-22');
     expect(page.status).toBe(200);
     const shown = text(page.html);
+    // Worded so that no office name needs an article.
     expect(shown).toContain(
-      'Appointments at Welcome Center at the Town Hall on Monday, March 22, 2027',
+      'Appointments on Monday, March 22, 2027 – Welcome Center at the Town Hall',
+    );
+    const german = await fetch(`${server.url}/staff/day?office=central&day=2027-03-22&lang=de`, {
+      headers: { cookie: reception.cookieHeader },
+    });
+    expect(text(await german.text())).toContain(
+      'Termine am Montag, 22. März 2027 – Welcome Center im Rathaus',
     );
     expect(shown).toContain('2 appointments');
     expect(shown).toContain('Haddad, Rania');
