@@ -101,6 +101,7 @@ export async function staffRoutes(app: FastifyInstance, deps: StaffRouteDeps) {
         ctx={ctx}
         csrf={reply.generateCsrf()}
         next={nextOf(request)}
+        signedOut={(request.query as Record<string, unknown> | undefined)?.signedOut === '1'}
         message={message?.(ctx)}
         username={username}
         options={deps.signInOptions(request)}
@@ -266,6 +267,7 @@ export async function staffRoutes(app: FastifyInstance, deps: StaffRouteDeps) {
     if (token && principal && sent === staffCsrfToken(app.staffArea.csrfKey, principal)) {
       await signOut(deps, requestMeta(request), token, principal);
       clearSessionCookies(reply, deps.cookies);
+      return reply.redirect(`${SIGN_IN_PATH}?signedOut=1`, 303);
     }
     return reply.redirect(SIGN_IN_PATH, 303);
   });

@@ -17,6 +17,7 @@ export function PasswordPage({
   ctx,
   csrf,
   next,
+  signedOut = false,
   message,
   username,
   options,
@@ -24,6 +25,8 @@ export function PasswordPage({
   ctx: StaffPageContext;
   csrf: string;
   next: string;
+  /** Just signed out: say so, so that nobody wonders whether it worked. */
+  signedOut?: boolean;
   message?: string | undefined;
   username?: string | undefined;
   options: SignInOptions;
@@ -32,6 +35,11 @@ export function PasswordPage({
   return (
     <StaffLayout ctx={ctx} title={t('signIn.title')}>
       <h1>{t('signIn.title')}</h1>
+      {signedOut && (
+        <p class="notice" role="status">
+          {t('signIn.signedOut')}
+        </p>
+      )}
       {message && (
         <div class="error-summary" role="alert">
           <p>{message}</p>
