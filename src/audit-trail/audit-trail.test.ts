@@ -281,6 +281,39 @@ describe('checking the chain', () => {
     expect(page.status).toBe(200);
     expect(page.html).toContain('The chain is intact');
   });
+
+  it('shows no figures of the installation, only the count of the own authority’s entries', async () => {
+    // Another authority on the same installation.
+    for (let i = 0; i < 3; i += 1) {
+      await recordAudit(db(), {
+        authorityId: 'elsewhere',
+        actor: { id: null, name: 'someone' },
+        action: 'sign_in_failed',
+      });
+    }
+    const count = async (where?: string) => {
+      let query = db()
+        .selectFrom('audit_event')
+        .select((eb) => eb.fn.countAll<string>().as('n'));
+      if (where) query = query.where('authority_id', '=', where);
+      return Number((await query.executeTakeFirstOrThrow()).n);
+    };
+    const own = await count(authorityId);
+    const newest = await db()
+      .selectFrom('audit_event')
+      .select(['seq', 'hash'])
+      .orderBy('seq', 'desc')
+      .executeTakeFirstOrThrow();
+    const page = await dpo.get('/staff/audit/verify?lang=en');
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('The chain is intact');
+    const shown = /Entries of your authority<\/dt>\s*<dd>(\d+)<\/dd>/.exec(page.html)?.[1];
+    expect(Number(shown)).toBe(own);
+    expect(page.html).not.toContain(newest.hash);
+    expect(page.html).not.toContain(`${await count()} entries`);
+    const main = /<main[\s\S]*<\/main>/.exec(page.html)?.[0] ?? '';
+    expect(main).not.toMatch(new RegExp(`\\b${newest.seq}\\b`));
+  });
 });
 
 describe('who looked at a booking', () => {

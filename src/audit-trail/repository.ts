@@ -146,3 +146,13 @@ export function selectTrailBatch(
     .limit(range.limit)
     .execute();
 }
+
+/** How many entries of the whole trail belong to this authority. */
+export async function countAuthorityEntries(db: Db, authorityId: string): Promise<number> {
+  const row = await db
+    .selectFrom('audit_event')
+    .where('authority_id', '=', authorityId)
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -100,7 +100,8 @@ export async function auditTrailRoutes(app: FastifyInstance, deps: { db: Db }) {
     { config: { staff: { action: 'audit.read', purpose: PURPOSE, example: {} } } },
     async (request, reply) => {
       const ctx = staffPageContext(request, reply);
-      return sendPage(reply, <VerifyPage ctx={ctx} report={await verifyAuditTrail(db)} />);
+      const check = await verifyAuditTrail(db, requireStaff(request).authorityId);
+      return sendPage(reply, <VerifyPage ctx={ctx} check={check} />);
     },
   );
 }

@@ -2,9 +2,10 @@ import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import { bookingIdOfCode } from '../appointments/service.ts';
 import { recordAudit } from '../platform/audit/audit.ts';
-import { verifyAuditChain, type ChainReport } from '../platform/audit/verify.ts';
+import { verifyAuditChain, type ChainBreak } from '../platform/audit/verify.ts';
 import type { Db } from '../platform/db/database.ts';
 import {
+  countAuthorityEntries,
   countTrail,
   selectLastSeq,
   selectTrailBatch,
@@ -170,7 +171,25 @@ export async function exportAuditTrail(db: Db, viewer: TrailViewer, filter: Trai
   return { rows, stream: csv, filename: `audit-${viewer.authorityId}-${uptoSeq}.csv` };
 }
 
-/** The hash chain of the whole trail, checked link by link (entries of every authority). */
-export function verifyAuditTrail(db: Db): Promise<ChainReport> {
-  return verifyAuditChain(db);
+/** What an authority's officer learns from the check of the chain. */
+export type TrailCheck = {
+  /** The first broken link, if any (its seq and what is wrong there). */
+  broken: Pick<ChainBreak, 'seq' | 'problem'> | undefined;
+  /** The entries of the officer's own authority. */
+  ownEntries: number;
+};
+
+/**
+ * The hash chain of the whole trail, checked link by link (the chain runs through the entries
+ * of every authority, so only all of it can be checked). The officer of one authority sees
+ * whether it is intact and where it breaks, and the count of their own authority's entries:
+ * no figures of the installation (other authorities' entries, seq range, newest hash).
+ */
+export async function verifyAuditTrail(db: Db, authorityId: string): Promise<TrailCheck> {
+  const [report, ownEntries] = await Promise.all([
+    verifyAuditChain(db),
+    countAuthorityEntries(db, authorityId),
+  ]);
+  const broken = report.broken && { seq: report.broken.seq, problem: report.broken.problem };
+  return { broken, ownEntries };
 }

@@ -1,10 +1,9 @@
-import type { ChainReport } from '../../platform/audit/verify.ts';
 import type { StaffPageContext } from '../../platform/policy/guard.ts';
 import { formatClock, localDay } from '../../platform/ui/format.ts';
 import { StaffField, StaffPostForm, StaffSelect } from '../../platform/ui/staff-forms.tsx';
 import { StaffErrorSummary, StaffLayout } from '../../platform/ui/staff-layout.tsx';
 import { AUDIT_ACTIONS, type FieldProblems, type TrailForm } from '../schema.ts';
-import type { BookingOfCode, TrailEntry } from '../service.ts';
+import type { BookingOfCode, TrailCheck, TrailEntry } from '../service.ts';
 
 // The audit trail for the data-protection officer: the search form, one page of entries
 // (what happened, never the records' content), links to newer and older entries, the CSV
@@ -221,9 +220,9 @@ export function AuditPage({
   );
 }
 
-export function VerifyPage({ ctx, report }: Ctx & { report: ChainReport }) {
+export function VerifyPage({ ctx, check }: Ctx & { check: TrailCheck }) {
   const { t } = ctx;
-  const broken = report.broken;
+  const broken = check.broken;
   return (
     <StaffLayout ctx={ctx} title={t('audit.verify.title')}>
       <p class="no-print">
@@ -238,36 +237,15 @@ export function VerifyPage({ ctx, report }: Ctx & { report: ChainReport }) {
         </div>
       ) : (
         <div class="notice" role="status">
-          <p>
-            {report.entries === 0
-              ? t('audit.verify.empty')
-              : t('audit.verify.intact', { count: report.entries })}
-          </p>
+          <p>{t('audit.verify.intact')}</p>
         </div>
       )}
       <dl class="summary-list">
         <div class="summary-row">
-          <dt>{t('audit.verify.checked')}</dt>
-          <dd>{report.entries}</dd>
+          <dt>{t('audit.verify.own')}</dt>
+          <dd>{check.ownEntries}</dd>
         </div>
-        {report.firstSeq && (
-          <div class="summary-row">
-            <dt>{t('audit.verify.range')}</dt>
-            <dd>{`${report.firstSeq} – ${report.lastSeq ?? ''}`}</dd>
-          </div>
-        )}
-        {report.lastHash && (
-          <div class="summary-row">
-            <dt>{t('audit.verify.lastHash')}</dt>
-            <dd>
-              <code class="secret">{report.lastHash}</code>
-            </dd>
-          </div>
-        )}
       </dl>
-      {report.firstSeq && report.firstSeq !== '1' && (
-        <p>{t('audit.verify.purged', { seq: report.firstSeq })}</p>
-      )}
     </StaffLayout>
   );
 }
