@@ -102,6 +102,9 @@ export function AccountPage({
               ))}
             </ul>
           </>
+        ) : overview.recoveryCodesLeft === 0 ? (
+          // Accounts without codes (demo accounts, codes used up) are told what to do.
+          <p class="notice">{t('account.recoveryNone')}</p>
         ) : (
           <p>{t('account.recoveryLeft', { count: overview.recoveryCodesLeft })}</p>
         )}
