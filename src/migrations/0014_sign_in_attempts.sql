@@ -30,7 +30,7 @@ RETURNS TABLE (
   pair_last timestamptz
 )
 LANGUAGE plpgsql
-SET search_path = pg_catalog, public
+SET search_path = pg_catalog, public, pg_temp
 AS $$
 BEGIN
   -- Always account before client: one order, so two attempts never wait on each other.
