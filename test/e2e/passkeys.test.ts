@@ -67,7 +67,7 @@ async function signInWithPassword(page: Page, username = USER) {
 
 async function signOut(page: Page) {
   await page.locator('form[action="/staff/sign-out"] button').click();
-  await page.waitForURL(/\/staff\/sign-in$/);
+  await page.waitForURL(/\/staff\/sign-in\?signedOut=1$/);
 }
 
 async function passkeySessions() {
@@ -148,7 +148,7 @@ describe('passkeys in Chromium', () => {
     expect(await page.locator('#passkey-error').isVisible()).toBe(false);
     await page.locator('#passkey-button').click();
     await expect.poll(() => page.locator('#passkey-error').isVisible()).toBe(true);
-    expect(page.url()).toMatch(/\/staff\/sign-in$/);
+    expect(page.url()).toMatch(/\/staff\/sign-in\?signedOut=1$/);
     expect(await passkeySessions()).toHaveLength(before);
     await cdp.send('WebAuthn.setUserVerified', { authenticatorId, isUserVerified: true });
 
@@ -164,7 +164,7 @@ describe('passkeys in Chromium', () => {
     expect(await page.locator('#passkey-error').isVisible()).toBe(false);
     await page.locator('#passkey-button').click();
     await expect.poll(() => page.locator('#passkey-error').isVisible()).toBe(true);
-    expect(page.url()).toMatch(/\/staff\/sign-in$/);
+    expect(page.url()).toMatch(/\/staff\/sign-in\?signedOut=1$/);
     expect(await passkeySessions()).toHaveLength(afterRemoval);
     const failed = await server.database.db
       .selectFrom('audit_event')
