@@ -296,7 +296,7 @@ export async function staffRoutes(app: FastifyInstance, deps: StaffRouteDeps) {
     async (request, reply) => {
       await signOutEverywhere(deps, requestMeta(request), requireStaff(request));
       clearSessionCookies(reply, deps.cookies);
-      return reply.redirect(SIGN_IN_PATH, 303);
+      return reply.redirect(`${SIGN_IN_PATH}?signedOut=1`, 303);
     },
   );
 
