@@ -1,9 +1,8 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations, launchBrowser } from '../support/browser.ts';
-import { TEST_STAFF_PASSWORD } from '../support/database-admin.ts';
+import { signInInBrowser, type BrowserSession } from '../support/staff-browser.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { totpCode } from '../support/staff.ts';
 
 // Office and concern administration in Chromium, in German and English: every page (with its
 // messages) axe-clean, without CSP violations, a label on every field and no positive
@@ -14,25 +13,12 @@ let server: TestServer;
 let browser: Browser;
 let admin: Session;
 
-type Session = { context: BrowserContext; page: Page; csp: string[] };
+type Session = BrowserSession;
 
-async function signedIn(username: string): Promise<Session> {
-  const context = await browser.newContext({ locale: 'de-DE' });
-  const page = await context.newPage();
-  const csp: string[] = [];
-  page.on('console', (message) => {
-    if (/Content Security Policy/i.test(message.text())) csp.push(message.text());
+const signedIn = (username: string): Promise<Session> =>
+  signInInBrowser(browser, { url: server.url, db: server.database.db }, username, {
+    locale: 'de-DE',
   });
-  await page.goto(`${server.url}/staff/sign-in`);
-  await page.locator('#username').fill(username);
-  await page.locator('#password').fill(TEST_STAFF_PASSWORD);
-  await page.keyboard.press('Enter');
-  await page.waitForURL(/\/staff\/sign-in\/code/);
-  await page.locator('#code').fill(await totpCode(server.database.db, username));
-  await page.keyboard.press('Enter');
-  await page.waitForURL((url) => url.pathname === '/staff');
-  return { context, page, csp };
-}
 
 beforeAll(async () => {
   server = await startTestServer();

@@ -1,9 +1,8 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations, launchBrowser } from '../support/browser.ts';
-import { TEST_STAFF_PASSWORD } from '../support/database-admin.ts';
+import { signInInBrowser, type BrowserSession } from '../support/staff-browser.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { totpCode } from '../support/staff.ts';
 
 // Staff administration and the audit trail in Chromium: every page of both screens in German
 // and English, axe-clean and without CSP violations, including the pages with messages; a
@@ -14,25 +13,10 @@ let browser: Browser;
 let admin: Session;
 let dpo: Session;
 
-type Session = { context: BrowserContext; page: Page; csp: string[] };
+type Session = BrowserSession;
 
-async function signedIn(username: string): Promise<Session> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const csp: string[] = [];
-  page.on('console', (message) => {
-    if (/Content Security Policy/i.test(message.text())) csp.push(message.text());
-  });
-  await page.goto(`${server.url}/staff/sign-in`);
-  await page.locator('#username').fill(username);
-  await page.locator('#password').fill(TEST_STAFF_PASSWORD);
-  await page.keyboard.press('Enter');
-  await page.waitForURL(/\/staff\/sign-in\/code/);
-  await page.locator('#code').fill(await totpCode(server.database.db, username));
-  await page.keyboard.press('Enter');
-  await page.waitForURL((url) => url.pathname === '/staff');
-  return { context, page, csp };
-}
+const signedIn = (username: string): Promise<Session> =>
+  signInInBrowser(browser, { url: server.url, db: server.database.db }, username);
 
 beforeAll(async () => {
   server = await startTestServer();

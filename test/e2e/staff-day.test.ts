@@ -1,11 +1,10 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bookAppointment, extendSlotWindow } from '../../src/appointments/service.ts';
 import { MUSTERSTADT, person, slotAt } from '../support/booking.ts';
 import { axeViolations, launchBrowser } from '../support/browser.ts';
-import { TEST_STAFF_PASSWORD } from '../support/database-admin.ts';
+import { signInInBrowser } from '../support/staff-browser.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { totpCode } from '../support/staff.ts';
 
 // The day view and capacity administration in Chromium: every state axe-clean in German and
 // English without CSP violations, and reception marking an arrival with the keyboard only.
@@ -47,21 +46,17 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function signedIn(username: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ locale: 'de-DE' });
-  const page = await context.newPage();
-  page.on('console', (message) => {
+async function signedIn(username: string) {
+  const session = await signInInBrowser(
+    browser,
+    { url: server.url, db: server.database.db },
+    username,
+    { locale: 'de-DE', now: NOW },
+  );
+  session.page.on('console', (message) => {
     if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
   });
-  await page.goto(`${server.url}/staff/sign-in`);
-  await page.locator('#username').fill(username);
-  await page.locator('#password').fill(TEST_STAFF_PASSWORD);
-  await page.keyboard.press('Enter');
-  await page.waitForURL(/\/staff\/sign-in\/code/);
-  await page.locator('#code').fill(await totpCode(server.database.db, username, NOW));
-  await page.keyboard.press('Enter');
-  await page.waitForURL(/\/staff$/);
-  return { context, page };
+  return { context: session.context, page: session.page };
 }
 
 async function checked(page: Page, url: string, lang: 'de' | 'en') {

@@ -1,9 +1,9 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations, launchBrowser } from '../support/browser.ts';
-import { TEST_STAFF_PASSWORD } from '../support/database-admin.ts';
+import { signInInBrowser, type BrowserSession } from '../support/staff-browser.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { DEMO_STAFF, totpCode } from '../support/staff.ts';
+import { DEMO_STAFF } from '../support/staff.ts';
 
 // What a user trial of the staff area found, in Chromium: error pages inside the staff
 // layout in the staff language (axe-clean in German and English), the confirmation of a
@@ -13,25 +13,12 @@ import { DEMO_STAFF, totpCode } from '../support/staff.ts';
 let server: TestServer;
 let browser: Browser;
 
-type Session = { context: BrowserContext; page: Page; csp: string[] };
+type Session = BrowserSession;
 
-async function signedIn(username: string): Promise<Session> {
-  const context = await browser.newContext({ locale: 'de-DE' });
-  const page = await context.newPage();
-  const csp: string[] = [];
-  page.on('console', (message) => {
-    if (/Content Security Policy/i.test(message.text())) csp.push(message.text());
+const signedIn = (username: string): Promise<Session> =>
+  signInInBrowser(browser, { url: server.url, db: server.database.db }, username, {
+    locale: 'de-DE',
   });
-  await page.goto(`${server.url}/staff/sign-in`);
-  await page.locator('#username').fill(username);
-  await page.locator('#password').fill(TEST_STAFF_PASSWORD);
-  await page.keyboard.press('Enter');
-  await page.waitForURL(/\/staff\/sign-in\/code/);
-  await page.locator('#code').fill(await totpCode(server.database.db, username));
-  await page.keyboard.press('Enter');
-  await page.waitForURL((url) => url.pathname === '/staff');
-  return { context, page, csp };
-}
 
 beforeAll(async () => {
   server = await startTestServer();
